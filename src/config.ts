@@ -1,0 +1,137 @@
+import path from 'node:path';
+import { z } from 'zod/v4';
+
+/**
+ * The only reader of process.env. Every other module receives the typed `Config`.
+ * A bad environment is reported once, listing every offending variable and what it expects.
+ */
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const opt = <T extends z.ZodType>(s: T) => z.preprocess(emptyToUndefined, s.optional());
+const withDefault = <T extends z.ZodType>(s: T, d: z.input<T>) => z.preprocess(emptyToUndefined, s.default(d as never));
+const intMs = (min: number) => z.coerce.number().int().min(min);
+const url = (what: string) => z.url({ message: `expected an absolute http(s) URL (${what})`, protocol: /^https?$/ });
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z
+  .object({
+    PORT: withDefault(z.coerce.number().int().min(0).max(65535), 3978),
+    HOST: opt(z.string()),
+    MICROSOFT_APP_ID: opt(z.string()),
+    MICROSOFT_APP_PASSWORD: opt(z.string()),
+    MICROSOFT_APP_TYPE: withDefault(z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']), 'SingleTenant'),
+    MICROSOFT_APP_TENANT_ID: opt(z.string()),
+    UMP_BASE_URL: opt(url('the provider portal plus /tenantui, e.g. https://portal.example.net/tenantui')),
+    UMP_TOKEN_URL: opt(url('the Entra v2 token endpoint, e.g. https://login.microsoftonline.com/<sp-tenant>/oauth2/v2.0/token')),
+    UMP_CLIENT_ID: opt(z.string()),
+    UMP_CLIENT_SECRET: opt(z.string()),
+    UMP_SCOPE: opt(z.string()),
+    UMP_TIMEOUT_MS: withDefault(intMs(100), 30_000),
+    UMP_CREATE_TIMEOUT_MS: withDefault(intMs(100), 600_000),
+    UMP_POLL_INTERVAL_MS: withDefault(intMs(10), 3_000),
+    UMP_DEPLOY_TIMEOUT_MS: withDefault(intMs(1_000), 3_600_000),
+    ENTRA_AUTHORITY: withDefault(url('e.g. https://login.microsoftonline.com'), 'https://login.microsoftonline.com'),
+    TENANT_UNVERIFIED_POLICY: withDefault(z.enum(['block', 'warn']), 'block'),
+    TENANT_TIMEOUT_MS: withDefault(intMs(100), 5_000),
+    DATA_DIR: withDefault(z.string(), './data'),
+    ENCRYPTION_KEY: opt(
+      z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes in base64 (openssl rand -base64 32)'),
+    ),
+    DEV_MODE: withDefault(bool, 'false'),
+    CARD_EDIT_MIN_INTERVAL_MS: withDefault(intMs(0), 1_500),
+    LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+    LOG_FORMAT: opt(z.enum(['json', 'pretty'])),
+  })
+  .superRefine((e, ctx) => {
+    const ump = ['UMP_BASE_URL', 'UMP_TOKEN_URL', 'UMP_CLIENT_ID', 'UMP_CLIENT_SECRET', 'UMP_SCOPE'] as const;
+    const set = ump.filter((k) => e[k] !== undefined);
+    if (set.length > 0 && set.length < ump.length) {
+      for (const k of ump.filter((k) => e[k] === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [k], message: 'required once any UMP_* connection setting is set (set all five or none)' });
+      }
+    }
+    if (e.MICROSOFT_APP_ID) {
+      if (e.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !e.MICROSOFT_APP_PASSWORD) {
+        ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'required when MICROSOFT_APP_ID is set (the client secret of the bot app registration)' });
+      }
+      if (e.MICROSOFT_APP_TYPE !== 'MultiTenant' && !e.MICROSOFT_APP_TENANT_ID) {
+        ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: `required when MICROSOFT_APP_TYPE is ${e.MICROSOFT_APP_TYPE} (your Entra tenant id)` });
+      }
+    }
+    if (!e.DEV_MODE && !e.ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'required outside dev mode: 32 random bytes in base64 (openssl rand -base64 32)' });
+    }
+  });
+
+export interface Config {
+  port: number;
+  /** Interface to bind. Anonymous mode always binds to loopback. */
+  host: string;
+  bot: {
+    /** Empty = local anonymous mode (no JWT check); only ever on loopback. */
+    appId: string;
+    appPassword: string;
+    appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+    appTenantId: string;
+    anonymous: boolean;
+  };
+  /** Undefined when Live Platform is not configured: the bot runs but cannot create customers. */
+  ump?: {
+    baseUrl: string;
+    tokenUrl: string;
+    clientId: string;
+    clientSecret: string;
+    scope: string;
+  };
+  umpTimeouts: { requestMs: number; createMs: number; pollIntervalMs: number; deployTimeoutMs: number };
+  tenant: { authority: string; unverifiedPolicy: 'block' | 'warn'; timeoutMs: number };
+  dataDir: string;
+  /** 32-byte key for secrets at rest; undefined only in dev mode (the dev runner provides one). */
+  encryptionKey?: Buffer;
+  devMode: boolean;
+  cardEditMinIntervalMs: number;
+  log: { level: string; pretty: boolean };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee env.sample for every variable and its meaning.`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '(environment)');
+      // Never echo the offending value: it may be a secret.
+      return `${key}: ${i.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = parsed.data;
+  const anonymous = !e.MICROSOFT_APP_ID;
+  return {
+    port: e.PORT,
+    host: anonymous ? '127.0.0.1' : (e.HOST ?? '0.0.0.0'),
+    bot: {
+      appId: e.MICROSOFT_APP_ID ?? '',
+      appPassword: e.MICROSOFT_APP_PASSWORD ?? '',
+      appType: e.MICROSOFT_APP_TYPE,
+      appTenantId: e.MICROSOFT_APP_TENANT_ID ?? '',
+      anonymous,
+    },
+    ump:
+      e.UMP_BASE_URL && e.UMP_TOKEN_URL && e.UMP_CLIENT_ID && e.UMP_CLIENT_SECRET && e.UMP_SCOPE
+        ? { baseUrl: e.UMP_BASE_URL.replace(/\/+$/, ''), tokenUrl: e.UMP_TOKEN_URL, clientId: e.UMP_CLIENT_ID, clientSecret: e.UMP_CLIENT_SECRET, scope: e.UMP_SCOPE }
+        : undefined,
+    umpTimeouts: { requestMs: e.UMP_TIMEOUT_MS, createMs: e.UMP_CREATE_TIMEOUT_MS, pollIntervalMs: e.UMP_POLL_INTERVAL_MS, deployTimeoutMs: e.UMP_DEPLOY_TIMEOUT_MS },
+    tenant: { authority: e.ENTRA_AUTHORITY.replace(/\/+$/, ''), unverifiedPolicy: e.TENANT_UNVERIFIED_POLICY, timeoutMs: e.TENANT_TIMEOUT_MS },
+    dataDir: path.resolve(e.DATA_DIR),
+    encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'base64') : undefined,
+    devMode: e.DEV_MODE,
+    cardEditMinIntervalMs: e.CARD_EDIT_MIN_INTERVAL_MS,
+    log: { level: e.LOG_LEVEL, pretty: (e.LOG_FORMAT ?? (e.DEV_MODE ? 'pretty' : 'json')) === 'pretty' },
+  };
+}
