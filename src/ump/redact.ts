@@ -1,0 +1,46 @@
+/**
+ * Redaction for anything that may end up in a log or an error: bodies we did not expect, request logs.
+ * Live Platform returns CarrierUserPassword in clear in some answers, so bodies are scrubbed by key,
+ * by pattern when they are not JSON, and by the exact secret values the caller knows about.
+ */
+
+export const REDACTED = '[redacted]';
+const SECRET_KEY = /password|passwd|secret|token|authorization|api[-_]?key/i;
+const MAX_DEPTH = 12;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+export function redactValue(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = isSecretKey(k) && v != null && v !== '' ? REDACTED : redactValue(v, depth + 1);
+  }
+  return out;
+}
+
+function scrubKnown(text: string, knownSecrets: readonly string[]): string {
+  let out = text;
+  for (const s of knownSecrets) {
+    // Very short values would shred unrelated text; they are not worth guessing from a log anyway.
+    if (s && s.length >= 4) out = out.split(s).join(REDACTED);
+  }
+  return out;
+}
+
+export function redactText(text: string, knownSecrets: readonly string[] = [], maxLength = 4000): string {
+  let out: string;
+  try {
+    out = JSON.stringify(redactValue(JSON.parse(text)));
+  } catch {
+    out = text
+      .replace(/("[^"]*(?:password|passwd|secret|token|authorization)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"?/gi, `$1"${REDACTED}"`)
+      .replace(/\b(\w*(?:password|passwd|secret|token)\w*)=[^&\s]*/gi, `$1=${REDACTED}`)
+      .replace(/\bBearer\s+[\w.~+/=-]+/g, `Bearer ${REDACTED}`);
+  }
+  out = scrubKnown(out, knownSecrets);
+  return out.length > maxLength ? `${out.slice(0, maxLength)}… (${out.length - maxLength} more characters)` : out;
+}
