@@ -8,7 +8,8 @@ import { z } from 'zod/v4';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const opt = <T extends z.ZodType>(s: T) => z.preprocess(emptyToUndefined, s.optional());
-const withDefault = <T extends z.ZodType>(s: T, d: z.input<T>) => z.preprocess(emptyToUndefined, s.default(d as never));
+// prefault (not default): the default goes through the schema like any input would.
+const withDefault = <T extends z.ZodType>(s: T, d: z.input<T>) => z.preprocess(emptyToUndefined, s.prefault(d as never));
 const intMs = (min: number) => z.coerce.number().int().min(min);
 const url = (what: string) => z.url({ message: `expected an absolute http(s) URL (${what})`, protocol: /^https?$/ });
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -32,7 +33,7 @@ const EnvSchema = z
     UMP_DEPLOY_TIMEOUT_MS: withDefault(intMs(1_000), 3_600_000),
     ENTRA_AUTHORITY: withDefault(url('e.g. https://login.microsoftonline.com'), 'https://login.microsoftonline.com'),
     TENANT_UNVERIFIED_POLICY: withDefault(z.enum(['block', 'warn']), 'block'),
-    TENANT_TIMEOUT_MS: withDefault(intMs(100), 5_000),
+    TENANT_TIMEOUT_MS: withDefault(intMs(100), 3_000),
     DATA_DIR: withDefault(z.string(), './data'),
     ENCRYPTION_KEY: opt(
       z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes in base64 (openssl rand -base64 32)'),
@@ -41,27 +42,31 @@ const EnvSchema = z
     CARD_EDIT_MIN_INTERVAL_MS: withDefault(intMs(0), 1_500),
     LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
     LOG_FORMAT: opt(z.enum(['json', 'pretty'])),
-  })
-  .superRefine((e, ctx) => {
-    const ump = ['UMP_BASE_URL', 'UMP_TOKEN_URL', 'UMP_CLIENT_ID', 'UMP_CLIENT_SECRET', 'UMP_SCOPE'] as const;
-    const set = ump.filter((k) => e[k] !== undefined);
-    if (set.length > 0 && set.length < ump.length) {
-      for (const k of ump.filter((k) => e[k] === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [k], message: 'required once any UMP_* connection setting is set (set all five or none)' });
-      }
-    }
-    if (e.MICROSOFT_APP_ID) {
-      if (e.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !e.MICROSOFT_APP_PASSWORD) {
-        ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'required when MICROSOFT_APP_ID is set (the client secret of the bot app registration)' });
-      }
-      if (e.MICROSOFT_APP_TYPE !== 'MultiTenant' && !e.MICROSOFT_APP_TENANT_ID) {
-        ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: `required when MICROSOFT_APP_TYPE is ${e.MICROSOFT_APP_TYPE} (your Entra tenant id)` });
-      }
-    }
-    if (!e.DEV_MODE && !e.ENCRYPTION_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'required outside dev mode: 32 random bytes in base64 (openssl rand -base64 32)' });
-    }
   });
+
+const UMP_KEYS = ['UMP_BASE_URL', 'UMP_TOKEN_URL', 'UMP_CLIENT_ID', 'UMP_CLIENT_SECRET', 'UMP_SCOPE'] as const;
+
+/** Rules across variables, checked on the raw strings so they are reported with the per-key ones. */
+function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+  const has = (k: string) => emptyToUndefined(env[k]) !== undefined;
+  const problems: string[] = [];
+  const set = UMP_KEYS.filter(has);
+  if (set.length > 0 && set.length < UMP_KEYS.length) {
+    for (const k of UMP_KEYS.filter((k) => !has(k))) problems.push(`${k}: required once any UMP_* connection setting is set (set all five or none)`);
+  }
+  if (has('MICROSOFT_APP_ID')) {
+    const type = env.MICROSOFT_APP_TYPE?.trim() || 'SingleTenant';
+    if (type !== 'UserAssignedMSI' && !has('MICROSOFT_APP_PASSWORD')) {
+      problems.push('MICROSOFT_APP_PASSWORD: required when MICROSOFT_APP_ID is set (the client secret of the bot app registration)');
+    }
+    if (type !== 'MultiTenant' && !has('MICROSOFT_APP_TENANT_ID')) {
+      problems.push(`MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE is ${type} (your Entra tenant id)`);
+    }
+  }
+  const dev = /^(true|1|yes)$/i.test(env.DEV_MODE?.trim() ?? '');
+  if (!dev && !has('ENCRYPTION_KEY')) problems.push('ENCRYPTION_KEY: required outside dev mode: 32 random bytes in base64 (openssl rand -base64 32)');
+  return problems;
+}
 
 export interface Config {
   port: number;
@@ -102,14 +107,12 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const key = String(i.path[0] ?? '(environment)');
-      // Never echo the offending value: it may be a secret.
-      return `${key}: ${i.message}`;
-    });
-    throw new ConfigError([...new Set(problems)]);
-  }
+  // Never echo an offending value: it may be a secret.
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? '(environment)')}: ${i.message}`)),
+    ...crossFieldProblems(env),
+  ];
+  if (!parsed.success || problems.length) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
   const anonymous = !e.MICROSOFT_APP_ID;
   return {

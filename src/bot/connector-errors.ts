@@ -1,0 +1,58 @@
+/** What a failed Bot Connector call tells us, read defensively (botbuilder's RestError shape varies). */
+export interface ConnectorFailure {
+  status?: number;
+  code?: string;
+  retryAfterMs?: number;
+}
+
+function header(err: Record<string, unknown>, name: string): string | undefined {
+  const res = err.response as { headers?: { get?: (n: string) => string | undefined } & Record<string, unknown> } | undefined;
+  const h = res?.headers;
+  if (!h) return undefined;
+  if (typeof h.get === 'function') return h.get(name) ?? undefined;
+  const v = h[name] ?? h[name.toLowerCase()];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const secs = Number(value);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+export function describeConnectorError(e: unknown): ConnectorFailure {
+  if (!e || typeof e !== 'object') return {};
+  const err = e as Record<string, unknown>;
+  const status = (err.statusCode ?? err.status) as number | undefined;
+  let code: string | undefined;
+  const res = err.response as { bodyAsText?: string; parsedBody?: { error?: { code?: string } } } | undefined;
+  code = res?.parsedBody?.error?.code;
+  if (!code && typeof res?.bodyAsText === 'string') {
+    try {
+      code = (JSON.parse(res.bodyAsText) as { error?: { code?: string } }).error?.code;
+    } catch {
+      /* not JSON */
+    }
+  }
+  if (!code && typeof err.message === 'string') {
+    code = /(BotNotInConversationRoster|ConversationNotFound|ActivityNotFoundInConversation|MessageSizeTooBig)/.exec(err.message)?.[1];
+  }
+  return { status: typeof status === 'number' ? status : undefined, code, retryAfterMs: parseRetryAfter(header(err, 'retry-after')) };
+}
+
+/** Teams' documented transient answers; everything else is not retried. */
+export function isRetryable(f: ConnectorFailure): boolean {
+  return f.status === 429 || f.status === 412 || f.status === 502 || f.status === 503 || f.status === 504 || (f.status === undefined && f.code === undefined);
+}
+
+/** The message can no longer be edited: post a fresh one instead (if the bot is still in the conversation). */
+export function isGone(f: ConnectorFailure): boolean {
+  if (f.code === 'ConversationNotFound') return false;
+  return f.status === 404 || f.code === 'ActivityNotFoundInConversation';
+}
+
+export function botRemoved(f: ConnectorFailure): boolean {
+  return f.code === 'BotNotInConversationRoster' || f.code === 'ConversationNotFound' || f.status === 403;
+}

@@ -1,0 +1,22 @@
+import { COMMANDS } from '../bot/commands';
+import { AdaptiveCardJson, escapeMarkdown, renderTemplate } from './render';
+
+export interface HelpCardOptions {
+  /** Group chats and channels need an @mention before every command. */
+  needsMention: boolean;
+  welcome?: boolean;
+  botName?: string;
+}
+
+export function renderHelpCard(opts: HelpCardOptions): AdaptiveCardJson {
+  const prefix = opts.needsMention ? `@${opts.botName ?? 'bot'} ` : '';
+  return renderTemplate('help', {
+    intro: opts.welcome
+      ? 'Hi! I create Essentials customers on AudioCodes Live Platform and keep this card up to date while the deployment runs.'
+      : 'I create Essentials customers on AudioCodes Live Platform. Commands:',
+    commands: COMMANDS.map((c) => ({ usage: escapeMarkdown(prefix + c.usage), summary: escapeMarkdown(c.summary) })),
+    footer: opts.needsMention
+      ? `In this conversation, mention me first, e.g. ${escapeMarkdown(`${prefix}new`)}. A leading / works too.`
+      : 'Type a command, e.g. new. A leading / works too (/new).',
+  });
+}

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ACData from 'adaptivecards-templating';
+
+/** An Adaptive Card as plain JSON. */
+export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard' };
+
+export class CardRenderError extends Error {
+  constructor(readonly template: string, message: string) {
+    super(`Card template '${template}': ${message}`);
+    this.name = 'CardRenderError';
+  }
+}
+
+function findCardsDir(): string {
+  // Works from src/cards (ts via swc/tsx) and from dist/src/cards (compiled).
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, 'cards');
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error('cards/ directory not found next to package.json');
+}
+
+const CARDS_DIR = findCardsDir();
+const cache = new Map<string, { json: unknown; bindings: string[] }>();
+
+function load(name: string) {
+  let entry = cache.get(name);
+  if (!entry) {
+    const text = fs.readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8');
+    const bindings = [...new Set(text.match(/\$\{[^}]*\}/g) ?? [])];
+    entry = { json: JSON.parse(text), bindings };
+    cache.set(name, entry);
+  }
+  return entry;
+}
+
+/** Names of all templates in cards/, for tests that render every one of them. */
+export function templateNames(): string[] {
+  return fs.readdirSync(CARDS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+}
+
+/**
+ * Expands cards/<name>.json with `data`. Fails when a binding is left unresolved (the templating
+ * library silently leaves `${field}` in place), unless that exact text came from the data itself.
+ */
+export function renderTemplate(name: string, data: object): AdaptiveCardJson {
+  const { json, bindings } = load(name);
+  const out = new ACData.Template(json).expand({ $root: data }) as AdaptiveCardJson;
+  const rendered = JSON.stringify(out);
+  const dataText = JSON.stringify(data);
+  const left = bindings.filter((b) => rendered.includes(b) && !dataText.includes(b));
+  if (left.length > 0) throw new CardRenderError(name, `unresolved binding(s) ${left.join(', ')}`);
+  return out;
+}
+
+const MD_INLINE = /[\\`*_[\]<>~]/g;
+
+/**
+ * Makes user text render literally in a TextBlock or FactSet (both interpret Markdown in Teams):
+ * `[x](http://evil)` and `**bold**` show as typed. Line breaks are kept.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(MD_INLINE, (c) => `\\${c}`)
+    .replace(/^(\s*)([#>+-]|\d+\.)/gm, (_m, ws: string, mark: string) => (mark.endsWith('.') ? `${ws}${mark.slice(0, -1)}\\.` : `${ws}\\${mark}`));
+}

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Config } from './config';
+import { createLogger, Logger, LoggerOptions } from './logger';
+import { createAdapter, createBotApp } from './bot/app';
+import { createCardUpdater } from './bot/card-updater';
+import { COMMAND_VERBS } from './bot/verbs';
+import { createNewCustomerHandler } from './bot/handlers/new-customer';
+import { createRefreshFormHandler, createSubmitCustomerHandler } from './bot/handlers/submit-customer';
+import { renderProgressCard } from './cards/progress-card';
+import { createProvisioningService } from './provisioning/service';
+import { createSecretBox } from './provisioning/secret-box';
+import { openSqliteStore } from './provisioning/sqlite-store';
+import { ProvisioningRequest } from './provisioning/request';
+import { createTenantLookup } from './tenant';
+import { createUmpClient } from './ump/client';
+import { ReadinessCheck, RunningServer, startServer } from './server';
+
+export interface StartOptions {
+  /** Tests pass a stream to capture log lines. */
+  logDestination?: LoggerOptions['destination'];
+  logger?: Logger;
+}
+
+export interface RunningBot {
+  server: RunningServer;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/** The composition root: builds every dependency from typed config and starts the server. */
+export async function startBot(config: Config, opts: StartOptions = {}): Promise<RunningBot> {
+  const logger = opts.logger ?? createLogger({ level: config.log.level, pretty: config.log.pretty, destination: opts.logDestination });
+  if (config.bot.anonymous) {
+    logger.warn({ host: config.host }, 'MICROSOFT_APP_ID is empty: local anonymous mode (no Bot Framework auth), bound to loopback only');
+  }
+  const key = config.encryptionKey ?? (config.devMode ? devOnlyKey(config.dataDir, logger) : undefined);
+  if (!key) throw new Error('ENCRYPTION_KEY is required outside dev mode');
+  const store = openSqliteStore({ dataDir: config.dataDir, secretBox: createSecretBox(key) });
+  const ump = config.ump
+    ? createUmpClient({ ...config.ump, requestTimeoutMs: config.umpTimeouts.requestMs, createTimeoutMs: config.umpTimeouts.createMs, logger })
+    : undefined;
+  if (!ump) {
+    logger.warn('Live Platform is not configured (UMP_BASE_URL, UMP_TOKEN_URL, UMP_CLIENT_ID, UMP_CLIENT_SECRET, UMP_SCOPE): the form opens but customers cannot be created; npm run dev starts a local sandbox');
+  }
+  const tenants = createTenantLookup({ authority: config.tenant.authority, timeoutMs: config.tenant.timeoutMs, logger });
+  const adapter = createAdapter(config);
+
+  // The service tells the card updater about every change; the updater needs the service to
+  // record a re-posted card. Late binding breaks the cycle.
+  const cardsRef: { current?: ReturnType<typeof createCardUpdater> } = {};
+  const service = createProvisioningService({
+    store,
+    ump,
+    tenants,
+    logger,
+    listener: (r: ProvisioningRequest) => cardsRef.current?.notify(r),
+    runner: { pollIntervalMs: config.umpTimeouts.pollIntervalMs, deployTimeoutMs: config.umpTimeouts.deployTimeoutMs },
+    unverifiedTenantPolicy: config.tenant.unverifiedPolicy,
+  });
+  const cards = (cardsRef.current = createCardUpdater({
+    adapter,
+    botAppId: config.bot.appId,
+    logger,
+    render: (r) => renderProgressCard(r),
+    minIntervalMs: config.cardEditMinIntervalMs,
+    onMoved: (id, activityId) => service.recordCardMoved(id, activityId),
+  }));
+
+  const newCustomer = createNewCustomerHandler({ service, logger });
+  const bot = createBotApp({
+    config,
+    logger,
+    adapter,
+    commands: { new: newCustomer },
+    cardActions: {
+      [COMMAND_VERBS.create]: createSubmitCustomerHandler({ service, logger }),
+      [COMMAND_VERBS.refreshForm]: createRefreshFormHandler({ service, logger }),
+      [COMMAND_VERBS.openForm]: newCustomer,
+    },
+  });
+
+  const readiness: ReadinessCheck[] = [
+    { name: 'store', check: () => store.ping() },
+    {
+      name: 'livePlatform',
+      check: async () => {
+        if (!ump) throw new Error('Live Platform is not configured: set UMP_BASE_URL, UMP_TOKEN_URL, UMP_CLIENT_ID, UMP_CLIENT_SECRET and UMP_SCOPE');
+        await ump.ping();
+      },
+    },
+  ];
+  const server = await startServer({ logger, adapter, runTurn: (ctx) => bot.app.run(ctx), readiness }, config.port, config.host);
+  await service.resumeUnfinished();
+
+  return {
+    server,
+    logger,
+    async stop() {
+      await server.close();
+      await service.stop();
+      await Promise.race([cards.idle(), new Promise((r) => setTimeout(r, 3_000).unref())]);
+      cards.stop();
+      await store.close();
+      logger.info('stopped');
+    },
+  };
+}
+
+/**
+ * Dev mode only: a key generated once and kept in DATA_DIR, so `npm run dev` needs no setup.
+ * Production refuses to start without ENCRYPTION_KEY (config.ts) and never reaches this.
+ */
+function devOnlyKey(dataDir: string, logger: Logger): Buffer {
+  const file = path.join(dataDir, 'dev-only-encryption.key');
+  fs.mkdirSync(dataDir, { recursive: true });
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    logger.warn({ file }, 'dev mode: generated a dev-only encryption key (never use dev mode in production)');
+  }
+  return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import restify from 'restify';
+import { TurnContext } from 'botbuilder';
+import { Logger } from './logger';
+import { attachTurnLogger } from './bot/turn-logger';
+
+export interface ReadinessCheck {
+  name: string;
+  /** Resolves when healthy; rejects with an Error whose message is the reason (no secrets). */
+  check(): Promise<void>;
+}
+
+export interface ServerDeps {
+  logger: Logger;
+  /** The Teams adapter; only `process` is used here, so the edge stays thin. */
+  adapter: { process(req: restify.Request, res: restify.Response, logic: (context: TurnContext) => Promise<void>): Promise<void> };
+  runTurn(context: TurnContext): Promise<unknown>;
+  readiness: ReadinessCheck[];
+  readinessTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting, waits for in-flight turns (bounded), then resolves. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** restify: /api/messages → adapter → app.run, plus health endpoints. Nothing else. */
+export async function startServer(deps: ServerDeps, port: number, host: string): Promise<RunningServer> {
+  const { logger } = deps;
+  const server = restify.createServer({ name: 'ump-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024, mapParams: false, rejectUnknown: true }));
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  let closing = false;
+
+  server.post('/api/messages', async (req, res) => {
+    if (closing) {
+      res.send(503, { error: 'shutting down' });
+      return;
+    }
+    inFlight++;
+    try {
+      await deps.adapter.process(req, res, async (context) => {
+        const log = attachTurnLogger(context, logger);
+        log.debug({ text: context.activity.text ? '[text]' : undefined, name: context.activity.name }, 'turn');
+        await deps.runTurn(context);
+      });
+    } catch (err) {
+      // botbuilder throws (outside its own try) on bodies that are not activities at all.
+      logger.warn({ err: { message: (err as Error).message }, reqId: req.id() }, 'rejected malformed activity');
+      if (!res.headersSent) res.send(400, { error: 'malformed activity' });
+    } finally {
+      inFlight--;
+      if (inFlight === 0) idle?.();
+    }
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req, res) => {
+    const timeoutMs = deps.readinessTimeoutMs ?? 5_000;
+    const results = await Promise.all(
+      deps.readiness.map(async (c) => {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            c.check(),
+            new Promise((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+            }),
+          ]);
+          return { name: c.name, ok: true as const };
+        } catch (err) {
+          return { name: c.name, ok: false as const, reason: (err as Error).message };
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+    const failed = results.filter((r) => !r.ok);
+    const checks = Object.fromEntries(results.map((r) => [r.name, r.ok ? 'ok' : r.reason]));
+    if (closing) res.send(503, { status: 'shutting down', checks });
+    else res.send(failed.length ? 503 : 200, { status: failed.length ? 'not ready' : 'ready', checks });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address();
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+  const instance = randomUUID().slice(0, 8);
+  logger.info({ url, instance }, 'listening');
+
+  return {
+    url,
+    port: addr.port,
+    async close(graceMs = 10_000) {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((r) => (idle = r)), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      }
+      // Keep-alive sockets would hold close() open; in-flight work is done by now.
+      server.server.closeAllConnections?.();
+      await closed;
+    },
+  };
+}

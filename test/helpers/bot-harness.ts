@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import axios from 'axios';
+import { loadConfig } from '../../src/config';
+import { RunningBot, startBot } from '../../src/main';
+
+export interface TestBot {
+  url: string;
+  messagesUrl: string;
+  dataDir: string;
+  /** Every log line the bot wrote (JSON), for "no secret in logs" assertions. */
+  logs: string[];
+  /** Posts an activity to /api/messages and returns the HTTP answer (invoke responses included). */
+  post(activity: unknown): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** Starts the real bot in-process on 127.0.0.1:0 (anonymous mode unless env sets an app id). */
+export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-test-'));
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'debug', LOG_FORMAT: 'json', ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, CARD_EDIT_MIN_INTERVAL_MS: '0', ...env, DATA_DIR: dataDir });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  const bot: RunningBot = await startBot(config, { logDestination: destination });
+  const url = bot.server.url;
+  return {
+    url,
+    messagesUrl: `${url}/api/messages`,
+    dataDir,
+    logs,
+    async post(activity) {
+      const res = await axios.post(`${url}/api/messages`, activity, { validateStatus: () => true, timeout: 20_000 });
+      return { status: res.status, body: res.data };
+    },
+    stop: () => bot.stop(),
+  };
+}
