@@ -1,0 +1,139 @@
+import { z } from 'zod/v4';
+import { shortNameProblems } from '../ump/short-name';
+
+/**
+ * The create request as the engineer enters it (one flat object, card input ids = API field
+ * names), validated server-side: the card's own checks are a convenience, never trusted.
+ * Each message names the field's rule that failed and what to enter instead.
+ */
+
+export const SECRET_FIELDS = ['CarrierUserPassword'] as const;
+export type SecretField = (typeof SECRET_FIELDS)[number];
+
+export const SCRIPT_PARAMETER_FIELDS = [
+  'CacProfile',
+  'ProxySet',
+  'OnlinePstnGateway',
+  'CarrierUserName',
+  'CarrierUserPassword',
+  'CarrierMainLine',
+  'CarrierHostName',
+] as const;
+
+export const CUSTOM_VAR_PREFIX = 'CustomVar.';
+/** The form's default cleanup choice: the script Live Platform relates to the chosen onboarding script. */
+export const AUTO_CLEANUP = 'auto';
+export const CUSTOM_VARS_TEXT_FIELD = 'customVariables';
+
+const str = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : v);
+const optionalText = (max: number, label: string) =>
+  z.preprocess((v) => {
+    const s = str(v);
+    return s === '' ? undefined : s;
+  }, z.string({ message: `${label} must be text` }).max(max, `${label} must be at most ${max} characters`).optional());
+
+const positiveId = (label: string) =>
+  z.preprocess(
+    (v) => {
+      const s = str(v);
+      return s === '' || s === undefined || s === null ? undefined : s;
+    },
+    z
+      .string({ message: `${label} is required` })
+      .regex(/^\d+$/, `${label} must be a whole number (the id from Live Platform)`)
+      .transform(Number)
+      .refine((n) => n > 0 && Number.isSafeInteger(n), `${label} must be a positive whole number`),
+  );
+
+export const CustomerInputSchema = z.object({
+  shortName: z.preprocess(
+    str,
+    z
+      .string({ message: 'Short name is required' })
+      .min(1, 'Short name is required')
+      .superRefine((v, ctx) => {
+        for (const p of shortNameProblems(v)) ctx.addIssue({ code: 'custom', message: p });
+      }),
+  ),
+  fullName: optionalText(200, 'Full name'),
+  sbcId: positiveId('SBC id'),
+  sbcOnboardingScript: positiveId('Onboarding script'),
+  sbcCleanupScript: positiveId('Cleanup script'),
+  ovocCustomerType: z.preprocess(
+    str,
+    z.enum(['IPGROUP_TYPE', 'TENANT_TYPE'], { message: 'Customer type must be IPGROUP_TYPE (IP Group on the SBC) or TENANT_TYPE (linked by tenant id)' }),
+  ),
+  msTenantId: z.preprocess(str, z.string({ message: 'Microsoft tenant is required' }).min(1, 'Microsoft tenant is required').max(256, 'Microsoft tenant is too long')),
+  channelId: optionalText(64, 'Channel id'),
+  lcCustomerId: optionalText(64, 'Live Platform customer id'),
+  CacProfile: optionalText(200, 'CAC profile'),
+  ProxySet: optionalText(200, 'Proxy set'),
+  OnlinePstnGateway: optionalText(253, 'Online PSTN gateway'),
+  CarrierUserName: optionalText(60, 'Carrier user name'),
+  CarrierUserPassword: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string({ message: 'Carrier password must be text' })
+      .max(50, 'Carrier password must be at most 50 characters')
+      // "No wide characters": nothing beyond Latin-1, and no control characters.
+      .refine((v) => !/[^\u0020-\u007e\u00a0-\u00ff]/.test(v), 'Carrier password must not contain wide (non-Latin-1) or control characters')
+      .optional(),
+  ),
+  CarrierMainLine: optionalText(64, 'Carrier main line'),
+  CarrierHostName: optionalText(253, 'Carrier host name'),
+  customVariables: z.record(z.string(), z.string().max(1000, 'Custom variable values must be at most 1000 characters')).default({}),
+});
+
+export type CustomerInput = z.output<typeof CustomerInputSchema>;
+
+/** Field id → messages, keyed by the card input id so the form can show each next to its input. */
+export type FieldErrors = Record<string, string[]>;
+
+const VAR_LINE = /^\s*([A-Za-z][\w.]*)\s*=\s*(.*?)\s*$/;
+
+/**
+ * Collects custom variables from `CustomVar.VariableN` inputs and from the multi-line
+ * `name=value` field. `Variable3=x` and `3=x` both mean `CustomVar.Variable3`; other names are
+ * passed through as extra script parameters (scriptParameters is free-form).
+ */
+export function collectCustomVariables(raw: Record<string, unknown>): { vars: Record<string, string>; errors: string[] } {
+  const vars: Record<string, string> = {};
+  const errors: string[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (k.startsWith(CUSTOM_VAR_PREFIX) && typeof v === 'string' && v.trim() !== '') vars[k] = v.trim();
+  }
+  const text = raw[CUSTOM_VARS_TEXT_FIELD];
+  if (typeof text === 'string') {
+    text.split(/\r?\n/).forEach((line, i) => {
+      if (line.trim() === '') return;
+      const num = /^\s*(\d+)\s*=\s*(.*?)\s*$/.exec(line);
+      const m = num ? ([line, `Variable${num[1]}`, num[2]] as const) : VAR_LINE.exec(line);
+      if (!m) {
+        errors.push(`Line ${i + 1} is not name=value (e.g. Variable1=SIPTrunk)`);
+        return;
+      }
+      const name = /^Variable\d+$/.test(m[1]) ? `${CUSTOM_VAR_PREFIX}${m[1]}` : m[1];
+      if ((SCRIPT_PARAMETER_FIELDS as readonly string[]).includes(name)) {
+        errors.push(`Line ${i + 1}: ${name} has its own field in the form; enter it there`);
+        return;
+      }
+      vars[name] = m[2];
+    });
+  }
+  return { vars, errors };
+}
+
+export function parseCustomerInput(raw: Record<string, unknown>): { ok: true; value: CustomerInput } | { ok: false; errors: FieldErrors } {
+  const { vars, errors: varErrors } = collectCustomVariables(raw);
+  const result = CustomerInputSchema.safeParse({ ...raw, customVariables: vars });
+  const errors: FieldErrors = {};
+  if (varErrors.length) errors[CUSTOM_VARS_TEXT_FIELD] = varErrors;
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = issue.path[0] === 'customVariables' ? CUSTOM_VARS_TEXT_FIELD : String(issue.path[0] ?? 'form');
+      (errors[key] ??= []).push(issue.message);
+    }
+  }
+  if (Object.keys(errors).length || !result.success) return { ok: false, errors };
+  return { ok: true, value: result.data };
+}

@@ -1,0 +1,217 @@
+import type { Logger } from '../logger';
+import { UmpError, UmpHttpError, UmpNetworkError, UmpTimeoutError } from '../ump/errors';
+import type { CreateCustomerRequest, ProgressSnapshot } from '../ump/types';
+import { failureFromError, failureFromSnapshot } from './failures';
+import { Clock, LivePlatformPort, RequestListener } from './ports';
+import { canTransition, Failure, isTerminal, ObservedStep, ProvisioningRequest, RequestState } from './request';
+import { RequestStore } from './store';
+
+export interface RunnerOptions {
+  pollIntervalMs: number;
+  /** A deployment not finished this long after it was submitted is reported as failed. */
+  deployTimeoutMs: number;
+}
+
+export interface DeploymentRunner {
+  /** Drives the request to a final state in the background; a second call for a running id is a no-op. */
+  start(id: string): void;
+  /** Whether a loop for this id runs in this process. */
+  isRunning(id: string): boolean;
+  /** Stops every loop at its next wait (bounded by graceMs). State stays in the store. */
+  stop(graceMs?: number): Promise<void>;
+  /** Resolves when the loop for this id ends (tests, shutdown). */
+  settled(id: string): Promise<void>;
+}
+
+export interface RunnerDeps {
+  store: RequestStore;
+  ump: LivePlatformPort;
+  listener: RequestListener;
+  logger: Logger;
+  clock: Clock;
+  options: RunnerOptions;
+}
+
+/** Steps as the server lists them now, keeping when we first saw each one. */
+export function mergeSteps(previous: ObservedStep[], current: ProgressSnapshot['steps'], at: string): ObservedStep[] {
+  return current.map((s, i) => {
+    const p = previous[i];
+    return p && p.level === s.level && p.message === s.message ? p : { level: s.level, message: s.message, at };
+  });
+}
+
+function isTransient(err: unknown): boolean {
+  return err instanceof UmpTimeoutError || err instanceof UmpNetworkError || (err instanceof UmpHttpError && (err.status >= 500 || err.status === 429 || err.status === 408));
+}
+
+export function toApiRequest(req: ProvisioningRequest, secrets: Record<string, string>): CreateCustomerRequest {
+  const c = req.customer;
+  return {
+    shortName: c.shortName,
+    fullName: c.fullName ?? c.shortName,
+    siteLocation: c.siteLocation,
+    ovocCustomerType: c.ovocCustomerType,
+    msTenantId: c.msTenantId,
+    ...(c.channelId ? { channelId: c.channelId } : {}),
+    ...(c.lcCustomerId ? { lcCustomerId: c.lcCustomerId } : {}),
+    scriptParameters: { ...c.scriptParameters, ...secrets },
+  };
+}
+
+export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
+  const { store, ump, logger, clock, options } = deps;
+  const loops = new Map<string, Promise<void>>();
+  const stopController = new AbortController();
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopController.signal.aborted) return resolve();
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        stopController.signal.removeEventListener('abort', done);
+        resolve();
+      }
+      stopController.signal.addEventListener('abort', done, { once: true });
+    });
+
+  /** One guarded write; returns the stored request, or undefined when someone else wrote first. */
+  async function commit(prev: ProvisioningRequest, patch: Partial<ProvisioningRequest>, action?: string, detail?: Record<string, unknown>) {
+    const nextState: RequestState = patch.state ?? prev.state;
+    if (nextState !== prev.state && !canTransition(prev.state, nextState)) {
+      throw new Error(`illegal transition ${prev.state} → ${nextState} for ${prev.id}`);
+    }
+    const now = clock.now().toISOString();
+    const next: ProvisioningRequest = { ...prev, ...patch, version: prev.version + 1, updatedAt: now };
+    if (isTerminal(next.state) && !next.finishedAt) next.finishedAt = now;
+    const ok = await store.update(next, action ? { at: now, actor: 'system', action, detail } : undefined);
+    if (!ok) return undefined;
+    if (isTerminal(next.state)) await store.clearSecrets(next.id);
+    deps.listener(next);
+    return next;
+  }
+
+  async function fail(req: ProvisioningRequest, failure: Failure) {
+    return commit(req, { state: 'failed', failure }, 'failed', { step: failure.step, message: failure.message, traceId: failure.traceId });
+  }
+
+  async function applySnapshot(req: ProvisioningRequest, s: ProgressSnapshot, ump?: Partial<ProvisioningRequest['ump']>) {
+    const now = clock.now().toISOString();
+    const steps = mergeSteps(req.steps, s.steps, now);
+    const umpNext = { ...req.ump, ...ump, rawState: s.rawState ?? req.ump.rawState, customerGuid: s.customerGuid ?? ump?.customerGuid ?? req.ump.customerGuid };
+    if (s.phase === 'succeeded') {
+      return commit(
+        req,
+        {
+          state: 'deployed',
+          steps,
+          ump: umpNext,
+          result: { customerId: s.customerId ?? req.customer.shortName, customerGuid: umpNext.customerGuid, siteLocationIds: s.siteLocationIds ?? [] },
+        },
+        'deployed',
+        { customerGuid: umpNext.customerGuid },
+      );
+    }
+    if (s.phase === 'failed') return commit(req, { steps, ump: umpNext, state: 'failed', failure: failureFromSnapshot(s) }, 'failed', { rawState: s.rawState });
+    const changed =
+      req.state !== 'deploying' || JSON.stringify(steps) !== JSON.stringify(req.steps) || JSON.stringify(umpNext) !== JSON.stringify(req.ump);
+    if (!changed) return req;
+    return commit(req, { state: 'deploying', steps, ump: umpNext }, req.state === 'deploying' ? undefined : 'deploying', { mode: umpNext.mode });
+  }
+
+  async function step(req: ProvisioningRequest): Promise<ProvisioningRequest | undefined> {
+    const elapsed = clock.now().getTime() - Date.parse(req.createdAt);
+    if (elapsed > options.deployTimeoutMs) {
+      return fail(req, {
+        step: req.steps[req.steps.length - 1]?.message,
+        message: `Live Platform did not report the end of the deployment within ${Math.round(options.deployTimeoutMs / 60000)} minutes.`,
+        hint: 'Check the customer in the Live Platform portal; it may still finish there.',
+      });
+    }
+    if (req.state === 'submitted') {
+      const reconcile = !!req.ump.createAttemptedAt;
+      let current = req;
+      if (!reconcile) {
+        const marked = await commit(req, { ump: { ...req.ump, createAttemptedAt: clock.now().toISOString() } }, 'create.sent');
+        if (!marked) return undefined;
+        current = marked;
+      } else {
+        logger.warn({ requestId: req.id }, 'create may have been sent before a restart: reconciling by short name');
+      }
+      try {
+        const secrets = await store.secrets(req.id);
+        const outcome = await ump.createCustomer(toApiRequest(current, secrets), { reconcileFirst: reconcile });
+        if (outcome.mode === 'task') {
+          return commit(current, { state: 'deploying', ump: { ...current.ump, mode: 'task', jobId: outcome.jobId } }, 'deploying', { mode: 'task', jobId: outcome.jobId });
+        }
+        return applySnapshot(current, outcome.snapshot, { mode: outcome.mode, customerGuid: outcome.customerGuid, adopted: outcome.adopted });
+      } catch (err) {
+        logger.warn({ requestId: req.id, err: errSummary(err) }, 'create failed');
+        return fail(current, failureFromError(err));
+      }
+    }
+    // deploying: observe once after a pause.
+    await sleep(options.pollIntervalMs);
+    if (stopController.signal.aborted) return req;
+    try {
+      const snapshot =
+        req.ump.mode === 'task' && req.ump.jobId ? await ump.getTaskProgress(req.ump.jobId) : await ump.getCustomerProgress(req.ump.customerGuid ?? '');
+      let result = snapshot;
+      if (snapshot.phase === 'succeeded' && req.ump.mode === 'task' && snapshot.customerGuid && !snapshot.siteLocationIds?.length) {
+        // The task only names the customer; its site ids come from the customer itself.
+        result = await ump.getCustomerProgress(snapshot.customerGuid).then(
+          (c) => ({ ...snapshot, siteLocationIds: c.siteLocationIds, customerId: c.customerId ?? snapshot.customerId }),
+          () => snapshot,
+        );
+      }
+      return applySnapshot(req, result);
+    } catch (err) {
+      if (isTransient(err)) {
+        logger.warn({ requestId: req.id, err: errSummary(err) }, 'progress check failed; will try again');
+        return req;
+      }
+      logger.warn({ requestId: req.id, err: errSummary(err) }, 'progress check failed for good');
+      const e = err as UmpError;
+      return fail(req, {
+        step: req.steps[req.steps.length - 1]?.message,
+        message: e.userMessage ?? 'The bot could not read the deployment progress.',
+        traceId: e.traceId,
+        errorTicket: e.errorTicket,
+        hint: 'Check the customer in the Live Platform portal; the deployment may have finished there.',
+      });
+    }
+  }
+
+  async function loop(id: string) {
+    let req = await store.get(id);
+    while (req && !isTerminal(req.state) && !stopController.signal.aborted) {
+      const next = await step(req);
+      // undefined: another writer won the race; re-read and decide again.
+      req = next ?? (await store.get(id));
+    }
+  }
+
+  return {
+    start(id) {
+      if (loops.has(id) || stopController.signal.aborted) return;
+      const p = loop(id)
+        .catch((err) => logger.error({ requestId: id, err }, 'deployment loop crashed; the request stays stored and resumes at next start'))
+        .finally(() => loops.delete(id));
+      loops.set(id, p);
+    },
+    isRunning: (id) => loops.has(id),
+    async stop(graceMs = 5_000) {
+      stopController.abort();
+      // A create call can take minutes; do not hold shutdown for it; a restart reconciles by name.
+      await Promise.race([Promise.all(loops.values()), new Promise((r) => setTimeout(r, graceMs).unref())]);
+    },
+    async settled(id) {
+      await loops.get(id);
+    },
+  };
+}
+
+function errSummary(err: unknown) {
+  if (err instanceof UmpError) return { name: err.name, code: err.code, message: err.message, traceId: err.traceId };
+  return { message: (err as Error)?.message };
+}

@@ -1,0 +1,28 @@
+import type { CreateCustomerRequest, CreateOutcome, CustomerSummary, OnboardingScript, ProgressSnapshot } from '../ump/types';
+import type { TenantResult } from '../tenant';
+import type { ProvisioningRequest } from './request';
+
+/** What the domain needs from Live Platform (the ump/ client satisfies it). */
+export interface LivePlatformPort {
+  createCustomer(req: CreateCustomerRequest, opts?: { reconcileFirst?: boolean }): Promise<CreateOutcome>;
+  getCustomerProgress(guid: string): Promise<ProgressSnapshot>;
+  getTaskProgress(jobId: string): Promise<ProgressSnapshot>;
+  listCustomers(): Promise<CustomerSummary[]>;
+  listOnboardingScripts(): Promise<OnboardingScript[]>;
+}
+
+export interface TenantPort {
+  resolve(input: string): Promise<TenantResult>;
+}
+
+/**
+ * Told after every committed change of a request, so the conversation's card can follow.
+ * Must not throw; the edge coalesces and rate-limits.
+ */
+export type RequestListener = (request: ProvisioningRequest) => void;
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../logger';
+import type { CustomerSummary, OnboardingScript } from '../ump/types';
+import { AUTO_CLEANUP, FieldErrors, parseCustomerInput, SECRET_FIELDS, SCRIPT_PARAMETER_FIELDS, CustomerInput } from './customer-input';
+import { createDeploymentRunner, DeploymentRunner, RunnerOptions } from './deployment-runner';
+import { Clock, LivePlatformPort, RequestListener, systemClock, TenantPort } from './ports';
+import { Actor, CustomerSpec, ProvisioningRequest, REQUEST_STATES, isTerminal } from './request';
+import { RequestStore } from './store';
+import { createTtlCache } from './ttl-cache';
+
+export type SubmitResult =
+  | { kind: 'invalid'; fieldErrors: FieldErrors; formError?: string }
+  | { kind: 'accepted'; request: ProvisioningRequest; created: boolean };
+
+export interface SubmitInput {
+  /** Idempotency key: the same form submitted twice yields one request. */
+  formKey: string;
+  /** The card's data, untrusted. */
+  raw: Record<string, unknown>;
+  actor: Actor;
+  conversation: unknown;
+  cardActivityId?: string;
+}
+
+export interface ProvisioningService {
+  /** False when Live Platform is not configured: the form can still be shown, submits are refused. */
+  readonly configured: boolean;
+  submit(input: SubmitInput): Promise<SubmitResult>;
+  get(id: string): Promise<ProvisioningRequest | undefined>;
+  /** Onboarding scripts for the form (cached briefly); throws when Live Platform cannot list them. */
+  onboardingScripts(): Promise<OnboardingScript[]>;
+  /** Warms the customer list used for the duplicate check, so a submit does not wait for it. */
+  prefetch(): void;
+  /** The card for a request moved (the old message could not be edited any more). */
+  recordCardMoved(id: string, activityId: string): Promise<void>;
+  /** Follows every unfinished request again (after a restart). Returns how many. */
+  resumeUnfinished(): Promise<number>;
+  stop(): Promise<void>;
+  /** Tests and shutdown: resolves when the request's background work in this process ends. */
+  settled(id: string): Promise<void>;
+}
+
+export interface ServiceDeps {
+  store: RequestStore;
+  /** Undefined when Live Platform is not configured. */
+  ump?: LivePlatformPort;
+  tenants: TenantPort;
+  listener: RequestListener;
+  logger: Logger;
+  clock?: Clock;
+  runner: RunnerOptions;
+  unverifiedTenantPolicy: 'block' | 'warn';
+  /** How long a submit may wait for the Live Platform duplicate check before relying on the server's own. */
+  duplicateCheckBudgetMs?: number;
+}
+
+const ID_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/** Short, unambiguous, speakable ids (support reads them over the phone): REQ-7K3F9Q. */
+export function newRequestId(): string {
+  const bytes = randomBytes(6);
+  return `REQ-${[...bytes].map((b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('')}`;
+}
+
+export const NOT_CONFIGURED_MESSAGE =
+  'Live Platform is not configured for this bot, so customers cannot be created yet. Ask the bot administrator to set UMP_BASE_URL, UMP_TOKEN_URL, UMP_CLIENT_ID, UMP_CLIENT_SECRET and UMP_SCOPE.';
+
+function toSpec(v: CustomerInput, tenantId: string): { spec: CustomerSpec; secrets: Record<string, string> } {
+  const scriptParameters: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  for (const k of SCRIPT_PARAMETER_FIELDS) {
+    const val = v[k];
+    if (val === undefined) continue;
+    if ((SECRET_FIELDS as readonly string[]).includes(k)) secrets[k] = val;
+    else scriptParameters[k] = val;
+  }
+  Object.assign(scriptParameters, v.customVariables);
+  return {
+    spec: {
+      shortName: v.shortName,
+      fullName: v.fullName,
+      siteLocation: { sbcId: v.sbcId, sbcOnboardingScript: v.sbcOnboardingScript, sbcCleanupScript: v.sbcCleanupScript },
+      ovocCustomerType: v.ovocCustomerType,
+      msTenantId: tenantId,
+      tenantInput: v.msTenantId,
+      channelId: v.channelId,
+      lcCustomerId: v.lcCustomerId,
+      scriptParameters,
+      secretKeys: Object.keys(secrets),
+    },
+    secrets,
+  };
+}
+
+export function createProvisioningService(deps: ServiceDeps): ProvisioningService {
+  const clock = deps.clock ?? systemClock;
+  const { store, logger } = deps;
+  const budget = deps.duplicateCheckBudgetMs ?? 2_000;
+  const runner: DeploymentRunner | undefined = deps.ump
+    ? createDeploymentRunner({ store, ump: deps.ump, listener: deps.listener, logger, clock, options: deps.runner })
+    : undefined;
+  const scripts = createTtlCache<OnboardingScript[]>(5 * 60_000, () => deps.ump!.listOnboardingScripts());
+  const customers = createTtlCache<CustomerSummary[]>(60_000, () => deps.ump!.listCustomers());
+
+  async function checkDuplicate(shortName: string): Promise<{ error?: string; warning?: string }> {
+    const mine = await store.findActiveByShortName(shortName);
+    if (mine) return { error: `A request for '${mine.customer.shortName}' is already in progress (${mine.id}, by ${mine.requestedBy.name}).` };
+    let list: CustomerSummary[] | undefined;
+    try {
+      list = await Promise.race([customers.get(), new Promise<undefined>((r) => setTimeout(() => r(undefined), budget).unref())]);
+    } catch (err) {
+      logger.warn({ err: { message: (err as Error).message } }, 'duplicate check: customer list unavailable');
+    }
+    if (!list) return { warning: 'Live Platform was slow to list customers, so the duplicate check is left to Live Platform itself.' };
+    const hit = list.find((c) => c.shortName.toLowerCase() === shortName.toLowerCase());
+    if (hit) return { error: `A customer named '${hit.shortName}' already exists in Live Platform. Choose another short name.` };
+    return {};
+  }
+
+  return {
+    configured: !!deps.ump,
+
+    async submit(input) {
+      const existing = await store.getByFormKey(input.formKey);
+      if (existing) return { kind: 'accepted', request: existing, created: false };
+      if (!deps.ump) return { kind: 'invalid', fieldErrors: {}, formError: NOT_CONFIGURED_MESSAGE };
+
+      const raw = { ...input.raw };
+      const cleanup = typeof raw.sbcCleanupScript === 'string' ? raw.sbcCleanupScript.trim() : raw.sbcCleanupScript;
+      if (cleanup === AUTO_CLEANUP || cleanup === '' || cleanup === undefined) {
+        const onboarding = Number(raw.sbcOnboardingScript);
+        const list = await scripts.get().catch(() => undefined);
+        const related = list?.find((s) => s.id === onboarding)?.cleanupScriptId;
+        if (related !== undefined) raw.sbcCleanupScript = String(related);
+        else if (cleanup === AUTO_CLEANUP && Number.isInteger(onboarding) && onboarding > 0) {
+          return {
+            kind: 'invalid',
+            fieldErrors: { sbcCleanupScript: [`No cleanup script is related to onboarding script ${onboarding} in Live Platform (or the list could not be loaded): choose the cleanup script.`] },
+          };
+        }
+      }
+      const parsed = parseCustomerInput(raw);
+      if (!parsed.ok) return { kind: 'invalid', fieldErrors: parsed.errors };
+      const v = parsed.value;
+
+      const [tenant, dup] = await Promise.all([deps.tenants.resolve(v.msTenantId), checkDuplicate(v.shortName)]);
+      const fieldErrors: FieldErrors = {};
+      const warnings: string[] = [];
+      let tenantId = v.msTenantId;
+      if (tenant.status === 'found') tenantId = tenant.tenantId;
+      else if (tenant.status === 'invalid' || tenant.status === 'not_found') fieldErrors.msTenantId = [tenant.message];
+      else if (deps.unverifiedTenantPolicy === 'block') {
+        fieldErrors.msTenantId = [`The tenant could not be verified with Microsoft right now (${tenant.reason}). Try again in a minute.`];
+      } else {
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v.msTenantId)) {
+          fieldErrors.msTenantId = ['The tenant could not be verified with Microsoft right now, so a domain cannot be turned into a tenant id. Enter the tenant GUID instead.'];
+        } else {
+          tenantId = v.msTenantId.toLowerCase();
+          warnings.push(`The tenant id could not be verified with Microsoft (${tenant.reason}); Live Platform validates it again as its first step.`);
+        }
+      }
+      if (dup.error) fieldErrors.shortName = [dup.error];
+      if (dup.warning) warnings.push(dup.warning);
+      if (Object.keys(fieldErrors).length) return { kind: 'invalid', fieldErrors };
+
+      const { spec, secrets } = toSpec(v, tenantId);
+      const now = clock.now().toISOString();
+      const request: ProvisioningRequest = {
+        id: newRequestId(),
+        formKey: input.formKey,
+        state: 'submitted',
+        version: 1,
+        requestedBy: input.actor,
+        customer: spec,
+        conversation: input.conversation,
+        cardActivityId: input.cardActivityId,
+        ump: {},
+        steps: [],
+        warnings,
+        createdAt: now,
+        updatedAt: now,
+      };
+      let res;
+      try {
+        res = await store.insert(request, secrets, { at: now, actor: input.actor.id, action: 'submitted', detail: { shortName: spec.shortName, by: input.actor.name } });
+      } catch (err) {
+        if (/UNIQUE constraint failed: .*short_name/i.test((err as Error).message)) {
+          return { kind: 'invalid', fieldErrors: { shortName: [`A request for '${spec.shortName}' was submitted a moment ago and is in progress.`] } };
+        }
+        throw err;
+      }
+      if (res.created) {
+        customers.invalidate();
+        deps.listener(res.request);
+        runner!.start(res.request.id);
+      }
+      return { kind: 'accepted', request: res.request, created: res.created };
+    },
+
+    get: (id) => store.get(id),
+
+    async onboardingScripts() {
+      if (!deps.ump) throw new Error(NOT_CONFIGURED_MESSAGE);
+      return scripts.get();
+    },
+
+    prefetch() {
+      if (deps.ump) customers.get().catch(() => undefined);
+    },
+
+    async recordCardMoved(id, activityId) {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const req = await store.get(id);
+        if (!req || req.cardActivityId === activityId) return;
+        const next = { ...req, cardActivityId: activityId, version: req.version + 1, updatedAt: clock.now().toISOString() };
+        if (await store.update(next, { at: next.updatedAt, actor: 'system', action: 'card.moved', detail: { activityId } })) return;
+      }
+    },
+
+    async resumeUnfinished() {
+      if (!runner) return 0;
+      const unfinished = await store.listByState(REQUEST_STATES.filter((s) => !isTerminal(s)));
+      for (const r of unfinished) {
+        deps.listener(r);
+        runner.start(r.id);
+      }
+      if (unfinished.length) logger.info({ count: unfinished.length }, 'resumed unfinished requests');
+      return unfinished.length;
+    },
+
+    async stop() {
+      await runner?.stop();
+    },
+
+    async settled(id) {
+      await runner?.settled(id);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { AuditEntry, ProvisioningRequest, RequestState } from './request';
+
+export type SecretValues = Record<string, string>;
+
+/**
+ * Where requests live. Async so a shared database can replace the embedded one; every write is
+ * guarded by the request's version so two workers or two clicks cannot both advance it.
+ */
+export interface RequestStore {
+  /** Inserts unless a request with the same formKey exists; then returns that one, untouched. */
+  insert(req: ProvisioningRequest, secrets: SecretValues, audit: Omit<AuditEntry, 'requestId'>): Promise<{ request: ProvisioningRequest; created: boolean }>;
+  get(id: string): Promise<ProvisioningRequest | undefined>;
+  getByFormKey(formKey: string): Promise<ProvisioningRequest | undefined>;
+  /** Requests in any of the given states, oldest first. */
+  listByState(states: readonly RequestState[]): Promise<ProvisioningRequest[]>;
+  /** A request for this short name (case-insensitive) that is not finished. */
+  findActiveByShortName(shortName: string): Promise<ProvisioningRequest | undefined>;
+  /**
+   * Writes `next` if the stored version is still `next.version - 1`; returns false when someone
+   * else wrote first (the caller re-reads and decides again).
+   */
+  update(next: ProvisioningRequest, audit?: Omit<AuditEntry, 'requestId'>): Promise<boolean>;
+  secrets(id: string): Promise<SecretValues>;
+  /** Drops the secrets once they are no longer needed (the request is finished). */
+  clearSecrets(id: string): Promise<void>;
+  audit(id: string): Promise<AuditEntry[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
