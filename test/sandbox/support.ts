@@ -96,3 +96,39 @@ export async function followToEnd(read: () => Promise<ProgressSnapshot>, maxRead
 }
 
 export const byRoute = (h: Harness, route: string) => h.sandbox.requests().filter((r) => r.route === route);
+
+export interface RawAnswer {
+  status: number;
+  text: string;
+  json: unknown;
+  header(name: string): string | null;
+}
+
+async function answer(res: Response): Promise<RawAnswer> {
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, text, json, header: (n) => res.headers.get(n) };
+}
+
+export async function requestToken(h: Harness, form: Record<string, string> = {}, tokenUrl = h.running.tokenUrl): Promise<RawAnswer> {
+  const c = h.sandbox.credentials;
+  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret, scope: c.scope, ...form });
+  return answer(await fetch(tokenUrl, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }));
+}
+
+/** A raw call to `{baseUrl}{path}` with a fresh valid token unless `token` is given ('' = none). */
+export async function callApi(h: Harness, method: string, path: string, body?: unknown, token?: string): Promise<RawAnswer> {
+  const bearer = token ?? ((await requestToken(h)).json as { access_token: string }).access_token;
+  const headers: Record<string, string> = bearer ? { Authorization: `Bearer ${bearer}` } : {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  return answer(await fetch(h.running.baseUrl + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) }));
+}
+
+export async function control(h: Harness, method: string, path: string, body?: unknown): Promise<RawAnswer> {
+  return answer(await fetch(h.running.url + path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }));
+}
