@@ -178,7 +178,7 @@ export function createUmpSandbox(opts: UmpSandboxOptions = {}): UmpSandbox {
       log.clear();
       return json(200, { cleared: true });
     }
-    if (method === 'GET' && sub === '/config') return json(200, { settings, faults: faults.pending(), credentials: { ...credentials, clientSecret: '(see docs/sandbox.md)' } });
+    if (method === 'GET' && sub === '/config') return json(200, { settings, faults: faults.pending(), credentials: { clientId: credentials.clientId, scope: credentials.scope, tenant: credentials.tenant } });
     if (method === 'POST' && sub === '/config') {
       let body: unknown;
       try {
