@@ -63,6 +63,22 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
     }, wait);
   }
 
+  /**
+   * Runs `fn` in the conversation. Errors are carried out by hand: thrown inside the callback they
+   * would reach the adapter's onTurnError (the chat error funnel) and never come back here.
+   */
+  async function inConversation(ref: Partial<ConversationReference>, fn: (ctx: TurnContext) => Promise<void>): Promise<void> {
+    let failure: unknown;
+    await deps.adapter.continueConversationAsync(deps.botAppId, ref, async (ctx: TurnContext) => {
+      try {
+        await fn(ctx);
+      } catch (err) {
+        failure = err ?? new Error('unknown connector failure');
+      }
+    });
+    if (failure) throw failure;
+  }
+
   async function withRetry<T>(what: string, fn: () => Promise<T>, req: ProvisioningRequest): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -89,7 +105,7 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
       nextSlot.set(convId(req), Date.now() + deps.minIntervalMs);
       if (activityId) {
         try {
-          await withRetry('edit card', () => deps.adapter.continueConversationAsync(deps.botAppId, ref, async (ctx: TurnContext) => {
+          await withRetry('edit card', () => inConversation(ref, async (ctx) => {
             await ctx.updateActivity({ ...cardActivity(card), id: activityId });
           }), req);
           e.sentJson = json;
@@ -101,7 +117,7 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
         }
       }
       let newId: string | undefined;
-      await withRetry('post card', () => deps.adapter.continueConversationAsync(deps.botAppId, ref, async (ctx: TurnContext) => {
+      await withRetry('post card', () => inConversation(ref, async (ctx) => {
         newId = (await ctx.sendActivity(cardActivity(card)))?.id;
       }), req);
       e.sentJson = json;

@@ -56,7 +56,8 @@ export function renderTemplate(name: string, data: object): AdaptiveCardJson {
   return out;
 }
 
-const MD_INLINE = /[\\`*_[\]<>~]/g;
+// `_` between letters or digits (UMP_BASE_URL) never starts emphasis in CommonMark: leave it readable.
+const MD_INLINE = /[\\`*[\]<>~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g;
 
 /**
  * Makes user text render literally in a TextBlock or FactSet (both interpret Markdown in Teams):

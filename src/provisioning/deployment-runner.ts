@@ -157,10 +157,15 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
       const snapshot =
         req.ump.mode === 'task' && req.ump.jobId ? await ump.getTaskProgress(req.ump.jobId) : await ump.getCustomerProgress(req.ump.customerGuid ?? '');
       let result = snapshot;
-      if (snapshot.phase === 'succeeded' && req.ump.mode === 'task' && snapshot.customerGuid && !snapshot.siteLocationIds?.length) {
-        // The task only names the customer; its site ids come from the customer itself.
+      if (snapshot.phase !== 'running' && req.ump.mode === 'task' && snapshot.customerGuid) {
+        // A task only names the customer; site ids and the server's errorDetails live on the customer.
         result = await ump.getCustomerProgress(snapshot.customerGuid).then(
-          (c) => ({ ...snapshot, siteLocationIds: c.siteLocationIds, customerId: c.customerId ?? snapshot.customerId }),
+          (c) => ({
+            ...snapshot,
+            siteLocationIds: snapshot.siteLocationIds?.length ? snapshot.siteLocationIds : c.siteLocationIds,
+            customerId: c.customerId ?? snapshot.customerId,
+            errorDetails: c.errorDetails ?? snapshot.errorDetails,
+          }),
           () => snapshot,
         );
       }

@@ -54,6 +54,7 @@ export interface ServiceDeps {
   duplicateCheckBudgetMs?: number;
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ID_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 /** Short, unambiguous, speakable ids (support reads them over the phone): REQ-7K3F9Q. */
@@ -102,25 +103,37 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
   const scripts = createTtlCache<OnboardingScript[]>(5 * 60_000, () => deps.ump!.listOnboardingScripts());
   const customers = createTtlCache<CustomerSummary[]>(60_000, () => deps.ump!.listCustomers());
 
-  async function checkDuplicate(shortName: string): Promise<{ error?: string; warning?: string }> {
-    const mine = await store.findActiveByShortName(shortName);
-    if (mine) return { error: `A request for '${mine.customer.shortName}' is already in progress (${mine.id}, by ${mine.requestedBy.name}).` };
-    let list: CustomerSummary[] | undefined;
+  /** A submit answers within Teams' invoke limit: slow look-ups give way to the server's own checks. */
+  function withinBudget<T>(p: Promise<T>): Promise<T | undefined> {
+    return Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), budget).unref())]);
+  }
+
+  /** Live Platform's customers for the duplicate checks, if they can be had within the budget. */
+  async function customerList(): Promise<CustomerSummary[] | undefined> {
     try {
-      list = await Promise.race([customers.get(), new Promise<undefined>((r) => setTimeout(() => r(undefined), budget).unref())]);
+      return await withinBudget(customers.get());
     } catch (err) {
       logger.warn({ err: { message: (err as Error).message } }, 'duplicate check: customer list unavailable');
+      return undefined;
     }
-    if (!list) return { warning: 'Live Platform was slow to list customers, so the duplicate check is left to Live Platform itself.' };
-    const hit = list.find((c) => c.shortName.toLowerCase() === shortName.toLowerCase());
-    if (hit) return { error: `A customer named '${hit.shortName}' already exists in Live Platform. Choose another short name.` };
-    return {};
+  }
+
+  /** Live Platform refuses a second customer with the same short name or the same Microsoft tenant. */
+  async function duplicates(shortName: string, tenantId: string | undefined, list: CustomerSummary[] | undefined): Promise<FieldErrors> {
+    const errors: FieldErrors = {};
+    const mine = await store.findActiveByShortName(shortName);
+    if (mine) errors.shortName = [`A request for '${mine.customer.shortName}' is already in progress (${mine.id}, by ${mine.requestedBy.name}).`];
+    const byName = list?.find((c) => c.shortName.toLowerCase() === shortName.toLowerCase());
+    if (byName && !mine) errors.shortName = [`A customer named '${byName.shortName}' already exists in Live Platform. Choose another short name.`];
+    const byTenant = tenantId ? list?.find((c) => c.msTenantId?.toLowerCase() === tenantId) : undefined;
+    if (byTenant) errors.msTenantId = [`This Microsoft tenant already belongs to customer '${byTenant.shortName}' in Live Platform; a tenant can be onboarded only once.`];
+    return errors;
   }
 
   return {
     configured: !!deps.ump,
 
-    async submit(input) {
+    async submit(input): Promise<SubmitResult> {
       const existing = await store.getByFormKey(input.formKey);
       if (existing) return { kind: 'accepted', request: existing, created: false };
       if (!deps.ump) return { kind: 'invalid', fieldErrors: {}, formError: NOT_CONFIGURED_MESSAGE };
@@ -129,7 +142,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       const cleanup = typeof raw.sbcCleanupScript === 'string' ? raw.sbcCleanupScript.trim() : raw.sbcCleanupScript;
       if (cleanup === AUTO_CLEANUP || cleanup === '' || cleanup === undefined) {
         const onboarding = Number(raw.sbcOnboardingScript);
-        const list = await scripts.get().catch(() => undefined);
+        const list = await withinBudget(scripts.get()).catch(() => undefined);
         const related = list?.find((s) => s.id === onboarding)?.cleanupScriptId;
         if (related !== undefined) raw.sbcCleanupScript = String(related);
         else if (cleanup === AUTO_CLEANUP && Number.isInteger(onboarding) && onboarding > 0) {
@@ -140,30 +153,33 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
         }
       }
       const parsed = parseCustomerInput(raw);
-      if (!parsed.ok) return { kind: 'invalid', fieldErrors: parsed.errors };
+      if (!parsed.ok) {
+        // Report a bad tenant together with the other mistakes, not one round-trip later.
+        const t = typeof raw.msTenantId === 'string' && raw.msTenantId.trim() && !parsed.errors.msTenantId ? await deps.tenants.resolve(raw.msTenantId) : undefined;
+        const tenantErrors: FieldErrors = t && (t.status === 'invalid' || t.status === 'not_found') ? { msTenantId: [t.message] } : {};
+        return { kind: 'invalid', fieldErrors: { ...parsed.errors, ...tenantErrors } };
+      }
       const v = parsed.value;
 
-      const [tenant, dup] = await Promise.all([deps.tenants.resolve(v.msTenantId), checkDuplicate(v.shortName)]);
-      const fieldErrors: FieldErrors = {};
+      const [tenant, list] = await Promise.all([deps.tenants.resolve(v.msTenantId), customerList()]);
+      let fieldErrors: FieldErrors = {};
       const warnings: string[] = [];
-      let tenantId = v.msTenantId;
+      let tenantId: string | undefined;
       if (tenant.status === 'found') tenantId = tenant.tenantId;
       else if (tenant.status === 'invalid' || tenant.status === 'not_found') fieldErrors.msTenantId = [tenant.message];
       else if (deps.unverifiedTenantPolicy === 'block') {
         fieldErrors.msTenantId = [`The tenant could not be verified with Microsoft right now (${tenant.reason}). Try again in a minute.`];
+      } else if (!GUID.test(v.msTenantId)) {
+        fieldErrors.msTenantId = ['The tenant could not be verified with Microsoft right now, so a domain cannot be turned into a tenant id. Enter the tenant GUID instead.'];
       } else {
-        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v.msTenantId)) {
-          fieldErrors.msTenantId = ['The tenant could not be verified with Microsoft right now, so a domain cannot be turned into a tenant id. Enter the tenant GUID instead.'];
-        } else {
-          tenantId = v.msTenantId.toLowerCase();
-          warnings.push(`The tenant id could not be verified with Microsoft (${tenant.reason}); Live Platform validates it again as its first step.`);
-        }
+        tenantId = v.msTenantId.toLowerCase();
+        warnings.push(`The tenant id could not be verified with Microsoft (${tenant.reason}); Live Platform validates it again as its first step.`);
       }
-      if (dup.error) fieldErrors.shortName = [dup.error];
-      if (dup.warning) warnings.push(dup.warning);
+      if (!list) warnings.push('Live Platform was slow to list customers, so the duplicate check is left to Live Platform itself.');
+      fieldErrors = { ...(await duplicates(v.shortName, tenantId, list)), ...fieldErrors };
       if (Object.keys(fieldErrors).length) return { kind: 'invalid', fieldErrors };
 
-      const { spec, secrets } = toSpec(v, tenantId);
+      const { spec, secrets } = toSpec(v, tenantId!);
       const now = clock.now().toISOString();
       const request: ProvisioningRequest = {
         id: newRequestId(),

@@ -1,4 +1,4 @@
-import { createLoginStandin, LoginStandin, RunningLoginStandin } from '../../src/sandbox/login-standin';
+import { createLoginStandin, LoginStandin, RunningLoginStandin, TEST_TENANTS } from '../../src/sandbox/login-standin';
 import { createUmpSandbox, RunningSandbox, UmpSandbox, UmpSandboxOptions } from '../../src/sandbox/ump-sandbox';
 import { actionExecuteInvoke, actionSubmit, channelMention, groupChatMention, personalMessage, TestUser, Where } from './activities';
 import { startTestBot, TestBot } from './bot-harness';
@@ -46,6 +46,23 @@ export const VALID_FORM = {
   'CustomVar.Variable1': 'SIPTrunk',
 };
 
+/** Live Platform refuses a second customer for one Microsoft tenant: each test takes its own. */
+const EXTRA_TENANTS: Record<string, string> = {
+  'contoso.onmicrosoft.com': TEST_TENANTS.contoso.guid,
+  'fabrikam.onmicrosoft.com': TEST_TENANTS.fabrikam.guid,
+};
+for (let i = 1; i <= 60; i++) EXTRA_TENANTS[`tenant${i}.onmicrosoft.com`] = `7e57${String(i).padStart(4, '0')}-0000-4000-8000-${String(i).padStart(12, '0')}`;
+let tenantCounter = 0;
+export function nextTenant(): string {
+  tenantCounter = (tenantCounter % 60) + 1;
+  return `tenant${tenantCounter}.onmicrosoft.com`;
+}
+
+/** A valid form for a fresh customer: unique short name and tenant. */
+export function validForm(shortName: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...VALID_FORM, shortName, msTenantId: nextTenant(), ...over };
+}
+
 export function cardJson(call: RecordedCall | undefined): string {
   return JSON.stringify(call?.body?.attachments?.[0]?.content ?? {});
 }
@@ -53,7 +70,7 @@ export function cardJson(call: RecordedCall | undefined): string {
 export async function startWorld(opts: { sandbox?: UmpSandboxOptions; env?: Record<string, string>; dataDir?: string } = {}): Promise<World> {
   const sandbox = createUmpSandbox({ stepMs: 30, mode: 'poll', ...opts.sandbox });
   const sandboxRun = await sandbox.start(0);
-  const login = createLoginStandin();
+  const login = createLoginStandin({ tenants: EXTRA_TENANTS });
   const loginRun = await login.start(0);
   const connector = await startFakeConnector();
   const c = sandbox.credentials;

@@ -1,0 +1,44 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import axios from 'axios';
+
+/** The bot as a real OS process (for kill -9 tests), started from source through tsx. */
+export interface BotProcess {
+  url: string;
+  output: () => string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const ROOT = path.join(__dirname, '../..');
+
+export async function startBotProcess(env: Record<string, string>, port: number): Promise<BotProcess> {
+  let out = '';
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/index.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += String(d)));
+  child.stderr!.on('data', (d) => (out += String(d)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`bot exited early:\n${out}`);
+    const ok = await axios.get(`${url}/healthz`, { timeout: 500 }).then(() => true, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`bot did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    output: () => out,
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
