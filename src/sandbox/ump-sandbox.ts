@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod/v4';
 import { resolveRoute, type RouteContext } from './api-routes';
+import { createControlApi, settingsPatchSchema } from './control-api';
 import { progressAt } from './deployment';
-import { createFaultQueue, describeFault, faultSchema, type Fault, type FaultInput } from './faults';
-import { bodyText, json, problem, readBody, writeReply, type Reply } from './http-kit';
+import { applyAfter, applyBefore } from './fault-effects';
+import { createFaultQueue, describeFault, type FaultInput } from './faults';
+import { json, problem, readBody, writeReply, type Reply } from './http-kit';
 import { createRequestLog, redactBody, type RecordedRequest, type RouteName } from './request-log';
 import { seededState, type ProgressMode, type SandboxSettings, type SandboxState } from './state';
 import { createTokenStore, handleTokenRequest, type TokenSettings } from './token-endpoint';
@@ -76,25 +77,6 @@ export interface UmpSandbox {
   customers(): SandboxCustomerView[];
   readonly credentials: { clientId: string; clientSecret: string; scope: string; tenant: string };
 }
-
-const settingsPatchSchema = z
-  .object({
-    mode: z.enum(['sync', 'poll', 'task']),
-    stepMs: z.number().int().min(0),
-    slowMs: z.number().int().min(0),
-    casing: z.enum(['documented', 'drifted']),
-    pageSize: z.number().int().min(1).max(100),
-    uniqueTenant: z.boolean(),
-    tokenTtlSec: z.number().int().min(1),
-  })
-  .partial()
-  .strict();
-
-const configBodySchema = settingsPatchSchema.extend({
-  faults: z.array(faultSchema).optional(),
-  clearFaults: z.boolean().optional(),
-  expireTokens: z.boolean().optional(),
-});
 
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token\/?$/i;
 const API_PREFIX = '/tenantui';
@@ -171,39 +153,17 @@ export function createUmpSandbox(opts: UmpSandboxOptions = {}): UmpSandbox {
     log.clear();
   }
 
-  function control(method: string, path: string, text: string): Reply {
-    const sub = path.slice('/_sandbox'.length).replace(/\/+$/, '') || '/';
-    if (method === 'GET' && sub === '/requests') return json(200, log.list());
-    if (method === 'DELETE' && sub === '/requests') {
-      log.clear();
-      return json(200, { cleared: true });
-    }
-    if (method === 'GET' && sub === '/config') return json(200, { settings, faults: faults.pending(), credentials: { clientId: credentials.clientId, scope: credentials.scope, tenant: credentials.tenant } });
-    if (method === 'POST' && sub === '/config') {
-      let body: unknown;
-      try {
-        body = text.trim() === '' ? {} : JSON.parse(text);
-      } catch {
-        return json(400, { error: 'body is not JSON' });
-      }
-      const parsed = configBodySchema.safeParse(body);
-      if (!parsed.success) return json(400, { error: 'invalid sandbox config', issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
-      const { faults: newFaults, clearFaults, expireTokens, ...patch } = parsed.data;
-      if (clearFaults) faults.clear();
-      if (newFaults) faults.add(...newFaults);
-      if (expireTokens) tokens.expireAll();
-      configure(patch);
-      return json(200, { settings, faults: faults.pending() });
-    }
-    if (method === 'POST' && sub === '/reset') {
-      reset();
-      return json(200, { reset: true, settings });
-    }
-    if (method === 'GET' && sub === '/state') {
-      return json(200, { customers: customersView(), sbcs: state.sbcs, channels: state.channels, lcCustomers: state.lcCustomers, scriptTemplates: state.scripts.length });
-    }
-    return json(404, { error: `unknown sandbox control endpoint ${method} ${path}`, endpoints: ['GET /_sandbox/requests', 'DELETE /_sandbox/requests', 'GET|POST /_sandbox/config', 'POST /_sandbox/reset', 'GET /_sandbox/state'] });
-  }
+  const control = createControlApi({
+    log,
+    faults,
+    tokens,
+    configure,
+    reset,
+    settings: () => settings,
+    state: () => state,
+    customers: customersView,
+    credentials,
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('error', () => undefined);
@@ -257,7 +217,7 @@ export function createUmpSandbox(opts: UmpSandboxOptions = {}): UmpSandbox {
 
     try {
       if (fault && !('after' in fault && fault.after)) {
-        const early = await applyBefore(fault);
+        const early = await applyBefore(fault, sleep);
         if (early) return finish(early);
       }
       let reply: Reply;
@@ -274,48 +234,10 @@ export function createUmpSandbox(opts: UmpSandboxOptions = {}): UmpSandbox {
       } else {
         reply = await resolved.route.handle(ctx, { method, path: apiPath, query: url.searchParams, bodyText: text }, resolved.params);
       }
-      finish(fault ? await applyAfter(fault, reply) : reply);
+      finish(fault ? await applyAfter(fault, reply, sleep) : reply);
     } catch (err) {
       finish(problem(500, 'Sandbox error', err instanceof Error ? err.message : String(err)));
     }
-  }
-
-  /** A fault that acts before the request is handled: the request has no effect. */
-  async function applyBefore(f: Fault): Promise<Reply | 'drop' | undefined> {
-    switch (f.kind) {
-      case 'status':
-        return faultStatus(f);
-      case 'drop':
-        return 'drop';
-      case 'delay':
-        await sleep(f.ms);
-        return undefined;
-      case 'malformed':
-        return undefined; // spoils the real answer, below
-    }
-  }
-
-  /** A fault that acts on the answer of a request that was handled. */
-  async function applyAfter(f: Fault, reply: Reply): Promise<Reply | 'drop'> {
-    switch (f.kind) {
-      case 'status':
-        return f.after ? faultStatus(f) : reply;
-      case 'drop':
-        return f.after ? 'drop' : reply;
-      case 'delay':
-        if (f.after) await sleep(f.ms);
-        return reply;
-      case 'malformed': {
-        const text = bodyText(reply) || '{"id":"';
-        return { status: 200, raw: text.slice(0, Math.max(1, Math.floor(text.length / 2))), headers: { 'Content-Type': 'application/json; charset=utf-8' } };
-      }
-    }
-  }
-
-  function faultStatus(f: Extract<Fault, { kind: 'status' }>): Reply {
-    const reply = f.status === 401 ? { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } } : problem(f.status, f.status >= 500 ? 'Service unavailable (sandbox fault)' : 'Sandbox fault', `Injected fault: HTTP ${f.status}.`);
-    if (f.retryAfterSec !== undefined) reply.headers = { ...reply.headers, 'Retry-After': String(f.retryAfterSec) };
-    return reply;
   }
 
   let server: Server | undefined;
