@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import type { Api, ApiResponse } from './api';
-import { UmpDeploymentError, UmpHttpError, UmpNetworkError, UmpTimeoutError, UmpValidationError } from './errors';
+import { UmpDeploymentError, UmpHttpError, UmpNetworkError, UmpShapeError, UmpTimeoutError, UmpValidationError } from './errors';
 import { isSecretKey } from './redact';
 import { nextDelay, sleep, type RetryPolicy } from './retry';
 import { customerProgressSchema, jobAcceptedSchema } from './schemas';
@@ -11,8 +11,9 @@ import type { CreateCustomerRequest, CreateOutcome, CustomerSummary, ProgressSna
  * Creating a customer runs scripts on a shared SBC, and the API has no idempotency key, so the POST
  * is never repeated blindly. When its outcome is unknown (timeout, network error, 5xx) we look the
  * short name up: a customer that exists is adopted and followed; only when none exists is the POST
- * sent again, a bounded number of times. If even the look-up fails the original error is thrown;
- * the caller should then call again later with `reconcileFirst`.
+ * sent again, a bounded number of times. A 2xx body we cannot read is adopted the same way but never
+ * re-POSTed. If even the look-up fails the original error is thrown; the caller should then call
+ * again later with `reconcileFirst`.
  */
 
 const PATH = '/api/v2/customer';
@@ -84,6 +85,15 @@ export async function createCustomer(d: CreateDeps, req: CreateCustomerRequest, 
           throw err;
         }
         if (adopted) return adopted;
+      } else if (err instanceof UmpShapeError) {
+        // A 2xx we cannot read: the server most likely acted on it. Adopt it if it is there, but
+        // never POST again on the strength of an answer we did not understand.
+        const adopted = await adoptExisting('the create POST answered a body the client could not read').catch((lookupErr: unknown) => {
+          log.error({ err: lookupErr }, 'could not look the short name up after an unreadable create answer');
+          return undefined;
+        });
+        if (adopted) return adopted;
+        throw err;
       } else if (err instanceof UmpValidationError && uncertain) {
         // An earlier POST whose answer we never saw may have landed after our look-up.
         const adopted = await adoptExisting('the repeated POST was rejected after an earlier uncertain one');

@@ -71,12 +71,22 @@ describe('answers that are not what the docs describe', () => {
     expect(byRoute(h, 'listCustomers')).toHaveLength(1);
   });
 
-  it('a malformed create answer keeps a raw body with the carrier password scrubbed', async () => {
-    // The sandbox never echoes the password, so make the scrubber prove itself on a body that would.
+  it('a malformed create answer is not re-POSTed: the customer it most likely created is adopted', async () => {
     h.sandbox.inject({ kind: 'malformed', match: CREATE });
-    const err = await clientFor(h).createCustomer(newCustomer('ShapeCo')).catch((e: unknown) => e);
+    const out = await clientFor(h).createCustomer(newCustomer('ShapeCo'));
+    expect(out).toMatchObject({ mode: 'poll', adopted: true });
+    expect(byRoute(h, 'createCustomer')).toHaveLength(1);
+  });
+
+  it('a malformed create answer with nothing to adopt is a UmpShapeError, and still only one POST', async () => {
+    // The dot makes the sandbox refuse the create; the fault then turns that refusal into an unreadable 200.
+    h.sandbox.inject({ kind: 'malformed', match: CREATE });
+    const err = await clientFor(h).createCustomer(newCustomer('Gone.Co')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UmpShapeError);
+    expect((err as UmpShapeError).rawBody).toContain('One or more validation errors');
     expect(JSON.stringify(err)).not.toContain(CARRIER_PASSWORD);
+    expect(byRoute(h, 'createCustomer')).toHaveLength(1);
+    expect(byRoute(h, 'listCustomers')).toHaveLength(1);
   });
 });
 
