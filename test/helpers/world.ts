@@ -47,7 +47,7 @@ export const VALID_FORM = {
 };
 
 /** Live Platform refuses a second customer for one Microsoft tenant: each test takes its own. */
-const EXTRA_TENANTS: Record<string, string> = {
+export const EXTRA_TENANTS: Record<string, string> = {
   'contoso.onmicrosoft.com': TEST_TENANTS.contoso.guid,
   'fabrikam.onmicrosoft.com': TEST_TENANTS.fabrikam.guid,
 };

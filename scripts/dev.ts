@@ -1,0 +1,152 @@
+/**
+ * `npm run dev`: the whole product on this machine, no accounts needed.
+ * Starts the Live Platform sandbox, a stand-in for Microsoft's tenant lookup, the bot (local
+ * anonymous mode, dev data in .dev-data/) and the Microsoft 365 Agents Playground, prints the one
+ * URL to open, and stops everything on Ctrl-C.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError } from '../src/config';
+import { startBot } from '../src/main';
+import { createLoginStandin, TEST_TENANTS } from '../src/sandbox/login-standin';
+import { createUmpSandbox } from '../src/sandbox/ump-sandbox';
+
+const HELP = `Usage: npm run dev -- [options]
+
+  --mode <m>           how the sandbox reports progress: poll | sync | task (default poll)
+  --step-ms <n>        time between deployment steps (default 2500)
+  --real-tenant-lookup check tenants against https://login.microsoftonline.com (needs internet)
+  --bot-port <n>       default 3978      --playground-port <n>  default 56150
+  --sandbox-port <n>   default 4010      --login-port <n>       default 4011
+  --no-playground      start everything but the Playground
+  --help               this text`;
+
+const ROOT = path.join(__dirname, '..');
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, () => s.close(() => resolve(true)));
+  });
+}
+
+function startPlayground(botEndpoint: string, port: number): Promise<ChildProcess> {
+  const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
+  const env = { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_LOGFILE: path.join(ROOT, '.dev-data', 'playground.log') };
+  // Its own process group, so Ctrl-C here stops everything it spawned.
+  const child = spawn(process.execPath, [cli, 'start', '-e', botEndpoint, '-c', 'msteams', '-p', String(port), '--disable-telemetry'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the Playground did not start within 60 s:\n${out}`)), 60_000);
+    const onData = (d: Buffer) => {
+      out += String(d);
+      const m = /Listening on (\d+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      if (Number(m[1]) !== port) reject(new Error(`the Playground took port ${m[1]} instead of ${port}`));
+      else resolve(child);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d) => (out += String(d)));
+    child.once('exit', (code) => reject(new Error(`the Playground exited (code ${code}):\n${out}`)));
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      mode: { type: 'string', default: 'poll' },
+      'step-ms': { type: 'string', default: '2500' },
+      'real-tenant-lookup': { type: 'boolean', default: false },
+      'bot-port': { type: 'string', default: '3978' },
+      'playground-port': { type: 'string', default: '56150' },
+      'sandbox-port': { type: 'string', default: '4010' },
+      'login-port': { type: 'string', default: '4011' },
+      'no-playground': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return void console.log(HELP);
+  const mode = values.mode as 'poll' | 'sync' | 'task';
+  if (!['poll', 'sync', 'task'].includes(mode)) throw new Error(`--mode must be poll, sync or task\n\n${HELP}`);
+  const ports = { bot: Number(values['bot-port']), playground: Number(values['playground-port']), sandbox: Number(values['sandbox-port']), login: Number(values['login-port']) };
+  for (const [name, port] of Object.entries(ports)) {
+    if (!(await portFree(port))) throw new Error(`port ${port} (${name}) is in use: stop what runs there, or pass --${name}-port`);
+  }
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const sandbox = createUmpSandbox({ mode, stepMs: Number(values['step-ms']) });
+    const sb = await sandbox.start(ports.sandbox);
+    stops.push(() => sb.close());
+    let authority = 'https://login.microsoftonline.com';
+    if (!values['real-tenant-lookup']) {
+      const login = await createLoginStandin().start(ports.login);
+      stops.push(() => login.close());
+      authority = login.url;
+    }
+    const c = sandbox.credentials;
+    const config = loadConfig({
+      LOG_LEVEL: process.env.LOG_LEVEL,
+      LOG_FORMAT: process.env.LOG_FORMAT,
+      DEV_MODE: 'true',
+      PORT: String(ports.bot),
+      DATA_DIR: path.join(ROOT, '.dev-data'),
+      UMP_BASE_URL: sb.baseUrl,
+      UMP_TOKEN_URL: sb.tokenUrl,
+      UMP_CLIENT_ID: c.clientId,
+      UMP_CLIENT_SECRET: c.clientSecret,
+      UMP_SCOPE: c.scope,
+      UMP_POLL_INTERVAL_MS: '1000',
+      ENTRA_AUTHORITY: authority,
+    });
+    const bot = await startBot(config);
+    stops.push(() => bot.stop());
+    let url = `${bot.server.url}/api/messages (no Playground)`;
+    if (!values['no-playground']) {
+      const pg = await startPlayground(`${bot.server.url}/api/messages`, ports.playground);
+      stops.push(async () => {
+        try {
+          process.kill(-pg.pid!, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+      });
+      url = `http://localhost:${ports.playground}`;
+    }
+    const t = TEST_TENANTS;
+    console.log(`
+  Ready. Open ${url} and type  new  in the Personal Chat.
+
+  Live Platform sandbox  ${sb.url}  (${mode} mode, ${values['step-ms']} ms per step; short names "fail…" fail at the SBC step)
+  Tenants                ${values['real-tenant-lookup'] ? 'checked with Microsoft' : `${t.contoso.domain}, ${t.fabrikam.domain} exist; ${t.missing.domain} does not; ${t.outage.domain} cannot be verified`}
+  Bot                    ${bot.server.url}/api/messages  (anonymous, data in .dev-data/)
+  Press Ctrl-C to stop everything.
+`);
+    const onSignal = () => {
+      void stopAll().then(() => process.exit(0));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : `npm run dev failed: ${(err as Error).message}`);
+  process.exit(1);
+});
