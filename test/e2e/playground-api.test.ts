@@ -2,7 +2,7 @@ import { createLoginStandin, RunningLoginStandin, TEST_TENANTS } from '../../src
 import { createUmpSandbox, RunningSandbox, UmpSandbox } from '../../src/sandbox/ump-sandbox';
 import { startTestBot, TestBot } from '../helpers/bot-harness';
 import { cardOf, cardText, Playground, startPlayground, StreamMessage } from '../helpers/playground';
-import { EXTRA_TENANTS, nextTenant } from '../helpers/world';
+import { EXTRA_TENANTS, livePlatformEnv, nextTenant } from '../helpers/world';
 
 /**
  * End to end through Microsoft's own Teams emulator (the Agents Playground), driven over the same
@@ -21,16 +21,7 @@ describe('the product in the Agents Playground', () => {
     sandbox = createUmpSandbox({ mode: 'poll', stepMs: 150 });
     sb = await sandbox.start(0);
     login = await createLoginStandin({ tenants: EXTRA_TENANTS }).start(0);
-    const c = sandbox.credentials;
-    bot = await startTestBot({
-      UMP_BASE_URL: sb.baseUrl,
-      UMP_TOKEN_URL: sb.tokenUrl,
-      UMP_CLIENT_ID: c.clientId,
-      UMP_CLIENT_SECRET: c.clientSecret,
-      UMP_SCOPE: c.scope,
-      UMP_POLL_INTERVAL_MS: '50',
-      ENTRA_AUTHORITY: login.url,
-    });
+    bot = await startTestBot({ ...livePlatformEnv(sandbox, sb, login.url), UMP_POLL_INTERVAL_MS: '50' });
     pg = await startPlayground({ botEndpoint: bot.messagesUrl });
   }, 60_000);
 

@@ -9,7 +9,7 @@ import { TEST_ENCRYPTION_KEY } from '../helpers/bot-harness';
 import { startBotProcess } from '../helpers/bot-process';
 import { startFakeConnector } from '../helpers/fake-connector';
 import { getFreePort } from '../helpers/ports';
-import { cardJson, VALID_FORM } from '../helpers/world';
+import { cardJson, livePlatformEnv, VALID_FORM } from '../helpers/world';
 
 /** kill -9 the bot in the middle of a deployment, start it again on the same data: nothing is lost. */
 describe('requests survive a crash of the bot process', () => {
@@ -22,17 +22,11 @@ describe('requests survive a crash of the bot process', () => {
     const login = await createLoginStandin().start(0);
     const connector = await startFakeConnector();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-restart-'));
-    const c = sandbox.credentials;
     const env = {
+      ...livePlatformEnv(sandbox, sb, login.url),
       DATA_DIR: dataDir,
       ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      UMP_BASE_URL: sb.baseUrl,
-      UMP_TOKEN_URL: sb.tokenUrl,
-      UMP_CLIENT_ID: c.clientId,
-      UMP_CLIENT_SECRET: c.clientSecret,
-      UMP_SCOPE: c.scope,
       UMP_POLL_INTERVAL_MS: '50',
-      ENTRA_AUTHORITY: login.url,
       CARD_EDIT_MIN_INTERVAL_MS: '0',
     };
     const port = await getFreePort();

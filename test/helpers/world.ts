@@ -63,6 +63,20 @@ export function validForm(shortName: string, over: Record<string, unknown> = {})
   return { ...VALID_FORM, shortName, msTenantId: nextTenant(), ...over };
 }
 
+/** The bot settings that point it at a running sandbox and login stand-in. */
+export function livePlatformEnv(sandbox: UmpSandbox, run: RunningSandbox, loginUrl: string): Record<string, string> {
+  const c = sandbox.credentials;
+  return {
+    UMP_BASE_URL: run.baseUrl,
+    UMP_TOKEN_URL: run.tokenUrl,
+    UMP_CLIENT_ID: c.clientId,
+    UMP_CLIENT_SECRET: c.clientSecret,
+    UMP_SCOPE: c.scope,
+    UMP_POLL_INTERVAL_MS: '20',
+    ENTRA_AUTHORITY: loginUrl,
+  };
+}
+
 export function cardJson(call: RecordedCall | undefined): string {
   return JSON.stringify(call?.body?.attachments?.[0]?.content ?? {});
 }
@@ -73,15 +87,8 @@ export async function startWorld(opts: { sandbox?: UmpSandboxOptions; env?: Reco
   const login = createLoginStandin({ tenants: EXTRA_TENANTS });
   const loginRun = await login.start(0);
   const connector = await startFakeConnector();
-  const c = sandbox.credentials;
   const env: Record<string, string> = {
-    UMP_BASE_URL: sandboxRun.baseUrl,
-    UMP_TOKEN_URL: sandboxRun.tokenUrl,
-    UMP_CLIENT_ID: c.clientId,
-    UMP_CLIENT_SECRET: c.clientSecret,
-    UMP_SCOPE: c.scope,
-    UMP_POLL_INTERVAL_MS: '20',
-    ENTRA_AUTHORITY: loginRun.url,
+    ...livePlatformEnv(sandbox, sandboxRun, loginRun.url),
     TENANT_TIMEOUT_MS: '1000',
     ...(opts.dataDir ? { DATA_DIR: opts.dataDir } : {}),
     ...opts.env,
