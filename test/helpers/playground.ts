@@ -489,14 +489,14 @@ class Driver {
   private async sendCustomActivity(conversationId: string, fields: Record<string, unknown>, template?: string): Promise<Record<string, unknown>> {
     const query = `conversationId=${encodeURIComponent(conversationId)}${template ? `&type=${encodeURIComponent(template)}` : ''}`;
     const base = await httpJson('GET', this.base, `/_internal/v1/customActivities/template?${query}`);
-    const channelData = this.channelDataFor(conversationId);
-    const activity = { ...base, ...(channelData ? { channelData } : {}), ...fields };
+    // Typed templates (install, botAdded...) carry their own channelData; the plain one carries none.
+    const activity = { ...base, channelData: base.channelData ?? this.channelDataFor(conversationId), ...fields };
     await httpJson('POST', this.base, '/_internal/v1/customActivities', activity);
     return activity;
   }
 
   /** The template carries no channelData, but Teams (and the Playground's own messages) put the team and channel there. */
-  private channelDataFor(conversationId: string): Record<string, unknown> | undefined {
+  private channelDataFor(conversationId: string): Record<string, unknown> {
     const channelId = conversationId.split(';')[0];
     const team = this.config.teams.find((t) => t.channels.some((c) => c.id === channelId));
     const tenant = { id: this.config.tenantId };
