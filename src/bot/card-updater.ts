@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import type { ProvisioningRequest } from '../provisioning/request';
 import type { AdaptiveCardJson } from '../cards/render';
 import { cardActivity } from './reply';
-import { botRemoved, describeConnectorError, isGone, isRetryable } from './connector-errors';
+import { botRemoved, describeConnectorError, isGone, retryBudget } from './connector-errors';
 
 export interface CardUpdaterDeps {
   adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
@@ -85,7 +85,7 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
         return await fn();
       } catch (err) {
         const f = describeConnectorError(err);
-        if (!isRetryable(f) || attempt >= maxAttempts || stopped) throw err;
+        if (attempt >= retryBudget(f, maxAttempts) || stopped) throw err;
         const backoff = f.retryAfterMs ?? Math.min(30_000, base * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
         deps.logger.warn({ requestId: req.id, status: f.status, code: f.code, attempt, backoffMs: Math.round(backoff) }, `${what}: connector busy, retrying`);
         await new Promise((r) => setTimeout(r, backoff));

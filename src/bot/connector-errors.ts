@@ -42,9 +42,18 @@ export function describeConnectorError(e: unknown): ConnectorFailure {
   return { status: typeof status === 'number' ? status : undefined, code, retryAfterMs: parseRetryAfter(header(err, 'retry-after')) };
 }
 
-/** Teams' documented transient answers; everything else is not retried. */
-export function isRetryable(f: ConnectorFailure): boolean {
-  return f.status === 429 || f.status === 412 || f.status === 502 || f.status === 503 || f.status === 504 || (f.status === undefined && f.code === undefined);
+/**
+ * How many more times we try after this failure, on top of what botbuilder did itself. botbuilder
+ * 4.23 already retries 408, 500, 502 and 504 (3 times, with backoff), and 429/503 only when a
+ * Retry-After header came. So: 429, 503 and 412 get our full budget; 502/504 one more round (each
+ * round is botbuilder's 3); other codes none (Teams says not to retry them).
+ */
+export function retryBudget(f: ConnectorFailure, full: number): number {
+  if (f.status === 429 || f.status === 503 || f.status === 412) return full;
+  if (f.status === 502 || f.status === 504) return Math.min(full, 2);
+  // No status and no code: the request never got an answer (connection refused, reset).
+  if (f.status === undefined && f.code === undefined) return full;
+  return 1;
 }
 
 /** The message can no longer be edited: post a fresh one instead (if the bot is still in the conversation). */
