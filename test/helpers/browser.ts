@@ -87,8 +87,15 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
     throw error;
   }
   context.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
-  const page = context.pages()[0] ?? (await context.newPage());
-  await holdRepliesToUnknownThreads(page);
+  let page: Page;
+  try {
+    page = context.pages()[0] ?? (await context.newPage());
+    await holdRepliesToUnknownThreads(page);
+  } catch (error) {
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
   const editorSelector = '[data-lexical-editor="true"][role="textbox"]';
   // A channel shows a "new post" card with a Post button, and one card (role group) per thread with its own reply box.
   const composer = async (thread: string | RegExp | undefined): Promise<Locator> => {
@@ -131,10 +138,16 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
       return card;
     },
     async fillTextbox(card, label, value) {
-      // After a failed validation the input's accessible name is its label followed by the error message.
-      const byLabel = card.getByRole('textbox', { name: new RegExp(`^${escapeRegExp(label)}(\\s|$)`) });
-      const input = (await byLabel.count()) > 0 ? byLabel : card.getByPlaceholder(label, { exact: true });
-      await input.fill(value);
+      const candidates = [
+        card.getByRole('textbox', { name: label, exact: true }),
+        // After a failed validation the input's accessible name is its label followed by the error message.
+        card.getByRole('textbox', { name: new RegExp(`^${escapeRegExp(label)}\\s`) }),
+        card.getByPlaceholder(label, { exact: true }),
+      ];
+      for (const input of candidates) {
+        if ((await input.count()) > 0) return input.fill(value);
+      }
+      throw new Error(`fillTextbox: no textbox labelled or with placeholder "${label}" in the card:\n${await card.ariaSnapshot()}`);
     },
     async clickButton(card, name) {
       await card.getByRole('button', { name, exact: typeof name === 'string' }).click();
