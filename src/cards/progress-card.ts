@@ -28,12 +28,24 @@ const STATUS: Record<ProvisioningRequest['state'], { title: string; style: strin
   failed: { title: 'Failed', style: 'attention', line: 'The deployment did not complete.' },
 };
 
-function stepView(level: string, message: string, time: string) {
+// Plain symbols rather than emoji: every client font has them, colour comes from the card.
+const ICON = { done: '✓', error: '✗', warning: '⚠', running: '▶', pending: '○' } as const;
+
+interface StepView {
+  icon: string;
+  iconColor: string;
+  text: string;
+  color: string;
+  weight: string;
+  time: string;
+}
+
+function stepView(level: string, message: string, time: string): StepView {
   const l = level.toLowerCase();
-  if (l === 'error') return { icon: '❌', text: escapeMarkdown(message), color: 'Attention', weight: 'Bolder', time };
-  if (l === 'warning') return { icon: '⚠️', text: escapeMarkdown(message), color: 'Warning', weight: 'Default', time };
+  if (l === 'error') return { icon: ICON.error, iconColor: 'Attention', text: escapeMarkdown(message), color: 'Attention', weight: 'Bolder', time };
+  if (l === 'warning') return { icon: ICON.warning, iconColor: 'Warning', text: escapeMarkdown(message), color: 'Warning', weight: 'Default', time };
   const known = l === 'information';
-  return { icon: '✅', text: escapeMarkdown(known ? message : `${message} (${level})`), color: 'Default', weight: 'Default', time };
+  return { icon: ICON.done, iconColor: 'Good', text: escapeMarkdown(known ? message : `${message} (${level})`), color: 'Default', weight: 'Default', time };
 }
 
 /** What everyone in the conversation sees while the request runs and after it ends. */
@@ -59,7 +71,7 @@ export function renderProgressCard(r: ProvisioningRequest, now: Date = new Date(
   for (const k of c.secretKeys) facts.push({ title: escapeMarkdown(k), value: MASK });
 
   const rel = (iso: string) => `+${formatDuration(Date.parse(iso) - start)}`;
-  let steps = r.steps.map((s) => stepView(s.level, s.message, rel(s.at)));
+  let steps: StepView[] = r.steps.map((s) => stepView(s.level, s.message, rel(s.at)));
   let hiddenSteps = '';
   if (steps.length > MAX_STEPS_SHOWN) {
     hiddenSteps = `${steps.length - MAX_STEPS_SHOWN} earlier steps not shown.`;
@@ -67,10 +79,11 @@ export function renderProgressCard(r: ProvisioningRequest, now: Date = new Date(
   }
   if (running) {
     const pending = EXPECTED_STEPS.filter((e) => !r.steps.some((s) => e.match.test(s.message)));
-    if (r.state === 'submitted' && r.steps.length === 0) steps.push({ icon: '⏳', text: 'Sending to Live Platform', color: 'Default', weight: 'Bolder', time: '' });
+    const sending = r.state === 'submitted' && r.steps.length === 0;
+    if (sending) steps.push({ icon: ICON.running, iconColor: 'Accent', text: 'Sending to Live Platform', color: 'Default', weight: 'Bolder', time: '' });
     pending.forEach((p, i) => {
-      const current = i === 0 && !(r.state === 'submitted' && r.steps.length === 0);
-      steps.push({ icon: current ? '⏳' : '○', text: p.label, color: 'Default', weight: current ? 'Bolder' : 'Lighter', time: '' });
+      const current = i === 0 && !sending;
+      steps.push({ icon: current ? ICON.running : ICON.pending, iconColor: current ? 'Accent' : 'Default', text: p.label, color: 'Default', weight: current ? 'Bolder' : 'Lighter', time: '' });
     });
   }
 

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createLoginStandin, RunningLoginStandin } from '../../src/sandbox/login-standin';
+import { createUmpSandbox, RunningSandbox } from '../../src/sandbox/ump-sandbox';
+import { startTestBot, TestBot } from '../helpers/bot-harness';
+import { openPlayground, PlaygroundBrowser } from '../helpers/browser';
+import { Playground, startPlayground } from '../helpers/playground';
+import { livePlatformEnv } from '../helpers/world';
+
+/**
+ * A person in a real browser: Debian's chromium through the Playground's web UI. Screenshots of each
+ * stage go to test-artifacts/ (the README's pictures come from there).
+ */
+describe('the create flow in the Playground web UI', () => {
+  let sb: RunningSandbox;
+  let login: RunningLoginStandin;
+  let bot: TestBot;
+  let pg: Playground;
+  let ui: PlaygroundBrowser;
+
+  beforeAll(async () => {
+    const sandbox = createUmpSandbox({ mode: 'poll', stepMs: 700 });
+    sb = await sandbox.start(0);
+    login = await createLoginStandin().start(0);
+    bot = await startTestBot({ ...livePlatformEnv(sandbox, sb, login.url), UMP_POLL_INTERVAL_MS: '100', CARD_EDIT_MIN_INTERVAL_MS: '200' });
+    pg = await startPlayground({ botEndpoint: bot.messagesUrl });
+    ui = await openPlayground(pg.url);
+  }, 90_000);
+
+  afterAll(async () => {
+    await ui?.close();
+    await pg?.stop();
+    await bot?.stop();
+    await login?.close();
+    await sb?.close();
+  });
+
+  it('new → client-side validation blocks a bad short name → submit → steps tick → Deployed', async () => {
+    await ui.selectChat('Personal Chat');
+    await ui.sendMessage('new');
+    const form = await ui.lastCard('New Essentials customer', 30_000);
+    await ui.screenshot('01-form', form);
+
+    await ui.fillTextbox(form, 'Short name (3–15 characters, no spaces, no dot, none of \\ / : * ? " < > |)', 'Acme 01');
+    await ui.fillTextbox(form, "Customer's Microsoft 365 tenant (tenant id GUID or domain)", 'contoso.onmicrosoft.com');
+    await ui.fillTextbox(form, 'SBC id (from the Known SBCs list)', '5');
+    await ui.clickButton(form, 'Create customer');
+    // The client refuses to send: the card stays a form and shows the field's error message.
+    await form.getByText('Short name: 3–15 characters', { exact: false }).first().waitFor({ timeout: 10_000 });
+    await ui.screenshot('02-validation', form);
+    // Nothing reached the bot: the Playground enforced the card's own rule.
+    expect(bot.logs.some((l) => l.includes('adaptiveCard/action'))).toBe(false);
+
+    await ui.fillTextbox(form, 'Short name (3–15 characters, no spaces, no dot, none of \\ / : * ? " < > |)', 'Acme01');
+    await ui.clickButton(form, 'Create customer');
+    const deploying = await ui.lastCard(/Deploying: Acme01/, 20_000);
+    await deploying.getByText('Customer data created!').waitFor({ timeout: 20_000 });
+    await ui.screenshot('03-deploying', deploying);
+
+    const done = await ui.lastCard(/Deployed: Acme01/, 30_000);
+    await done.getByText('Site created in Ovoc').waitFor({ timeout: 10_000 });
+    const shot = await ui.screenshot('04-deployed', done);
+    expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
+    expect(path.basename(shot)).toMatch(/04-deployed/);
+  }, 120_000);
+});
