@@ -20,6 +20,7 @@ const HELP = `Usage: npm run dev -- [options]
   --real-tenant-lookup check tenants against https://login.microsoftonline.com (needs internet)
   --bot-port <n>       default 3978      --playground-port <n>  default 56150
   --sandbox-port <n>   default 4010      --login-port <n>       default 4011
+  --data-dir <dir>     where requests and the dev-only key are kept (default .dev-data)
   --no-playground      start everything but the Playground
   --help               this text`;
 
@@ -33,9 +34,9 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-function startPlayground(botEndpoint: string, port: number): Promise<ChildProcess> {
+function startPlayground(botEndpoint: string, port: number, logFile: string): Promise<ChildProcess> {
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
-  const env = { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_LOGFILE: path.join(ROOT, '.dev-data', 'playground.log') };
+  const env = { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_LOGFILE: logFile };
   // Its own process group, so Ctrl-C here stops everything it spawned.
   const child = spawn(process.execPath, [cli, 'start', '-e', botEndpoint, '-c', 'msteams', '-p', String(port), '--disable-telemetry'], {
     cwd: ROOT,
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
       'playground-port': { type: 'string', default: '56150' },
       'sandbox-port': { type: 'string', default: '4010' },
       'login-port': { type: 'string', default: '4011' },
+      'data-dir': { type: 'string', default: path.join(ROOT, '.dev-data') },
       'no-playground': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
       LOG_FORMAT: process.env.LOG_FORMAT,
       DEV_MODE: 'true',
       PORT: String(ports.bot),
-      DATA_DIR: path.join(ROOT, '.dev-data'),
+      DATA_DIR: values['data-dir'],
       UMP_BASE_URL: sb.baseUrl,
       UMP_TOKEN_URL: sb.tokenUrl,
       UMP_CLIENT_ID: c.clientId,
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
     stops.push(() => bot.stop());
     let url = `${bot.server.url}/api/messages (no Playground)`;
     if (!values['no-playground']) {
-      const pg = await startPlayground(`${bot.server.url}/api/messages`, ports.playground);
+      const pg = await startPlayground(`${bot.server.url}/api/messages`, ports.playground, path.join(values['data-dir']!, 'playground.log'));
       stops.push(async () => {
         try {
           process.kill(-pg.pid!, 'SIGTERM');
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
 
   Live Platform sandbox  ${sb.url}  (${mode} mode, ${values['step-ms']} ms per step; short names "fail…" fail at the SBC step)
   Tenants                ${values['real-tenant-lookup'] ? 'checked with Microsoft' : `${t.contoso.domain}, ${t.fabrikam.domain} exist; ${t.missing.domain} does not; ${t.outage.domain} cannot be verified`}
-  Bot                    ${bot.server.url}/api/messages  (anonymous, data in .dev-data/)
+  Bot                    ${bot.server.url}/api/messages  (anonymous, data in ${path.relative(ROOT, values['data-dir']!) || '.'})
   Press Ctrl-C to stop everything.
 `);
     const onSignal = () => {
