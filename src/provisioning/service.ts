@@ -5,7 +5,7 @@ import { AUTO_CLEANUP, FieldErrors, parseCustomerInput, SECRET_FIELDS, SCRIPT_PA
 import { createDeploymentRunner, DeploymentRunner, RunnerOptions } from './deployment-runner';
 import { Clock, LivePlatformPort, RequestListener, systemClock, TenantPort } from './ports';
 import { Actor, CustomerSpec, ProvisioningRequest, REQUEST_STATES, isTerminal } from './request';
-import { RequestStore } from './store';
+import { ActiveShortNameConflict, RequestStore } from './store';
 import { createTtlCache } from './ttl-cache';
 
 export type SubmitResult =
@@ -200,7 +200,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       try {
         res = await store.insert(request, secrets, { at: now, actor: input.actor.id, action: 'submitted', detail: { shortName: spec.shortName, by: input.actor.name } });
       } catch (err) {
-        if (/UNIQUE constraint failed: .*short_name/i.test((err as Error).message)) {
+        if (err instanceof ActiveShortNameConflict) {
           return { kind: 'invalid', fieldErrors: { shortName: [`A request for '${spec.shortName}' was submitted a moment ago and is in progress.`] } };
         }
         throw err;

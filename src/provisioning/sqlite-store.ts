@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AuditEntry, RequestSchema, RequestState, isTerminal, REQUEST_STATES } from './request';
+import { AuditEntry, ProvisioningRequest, RequestSchema, RequestState, isTerminal, REQUEST_STATES } from './request';
 import { SecretBox } from './secret-box';
-import { RequestStore, SecretValues } from './store';
+import { ActiveShortNameConflict, RequestStore, SecretValues } from './store';
 
 /**
  * The embedded store (SQLite in DATA_DIR). Queried fields are columns; the rest of the record is
@@ -76,26 +76,35 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
   const writeAudit = (requestId: string, a: Omit<AuditEntry, 'requestId'>) =>
     insertAudit.run(requestId, a.at, a.actor, a.action, a.detail ? JSON.stringify(a.detail) : null);
 
+  const insertTx = db.transaction((req: ProvisioningRequest, secrets: SecretValues, audit: Omit<AuditEntry, 'requestId'>) => {
+    const info = insertReq.run({
+      id: req.id,
+      formKey: req.formKey,
+      state: req.state,
+      version: req.version,
+      shortNameLc: req.customer.shortName.toLowerCase(),
+      record: JSON.stringify(req),
+      secrets: Object.keys(secrets).length ? box.seal(JSON.stringify(secrets)) : null,
+      createdAt: req.createdAt,
+      updatedAt: req.updatedAt,
+    });
+    if (info.changes === 1) {
+      writeAudit(req.id, audit);
+      return { request: req, created: true };
+    }
+    return { request: parse(byFormKey.get(req.formKey) as Row)!, created: false };
+  });
+
   return {
     async insert(req, secrets, audit) {
-      return db.transaction(() => {
-        const info = insertReq.run({
-          id: req.id,
-          formKey: req.formKey,
-          state: req.state,
-          version: req.version,
-          shortNameLc: req.customer.shortName.toLowerCase(),
-          record: JSON.stringify(req),
-          secrets: Object.keys(secrets).length ? box.seal(JSON.stringify(secrets)) : null,
-          createdAt: req.createdAt,
-          updatedAt: req.updatedAt,
-        });
-        if (info.changes === 1) {
-          writeAudit(req.id, audit);
-          return { request: req, created: true };
-        }
-        return { request: parse(byFormKey.get(req.formKey) as Row)!, created: false };
-      })();
+      try {
+        return insertTx(req, secrets, audit);
+      } catch (err) {
+        // Checked by shape: better-sqlite3's error class may come from another realm (test runners).
+        const e = err as { code?: string; message?: string };
+        if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /short_name/.test(e.message ?? '')) throw new ActiveShortNameConflict(req.customer.shortName);
+        throw err;
+      }
     },
     async get(id) {
       return parse(byId.get(id) as Row | undefined);

@@ -2,12 +2,23 @@ import { AuditEntry, ProvisioningRequest, RequestState } from './request';
 
 export type SecretValues = Record<string, string>;
 
+/** Another unfinished request already uses this short name (two forms submitted at once). */
+export class ActiveShortNameConflict extends Error {
+  constructor(readonly shortName: string) {
+    super(`an unfinished request for '${shortName}' exists`);
+    this.name = 'ActiveShortNameConflict';
+  }
+}
+
 /**
  * Where requests live. Async so a shared database can replace the embedded one; every write is
  * guarded by the request's version so two workers or two clicks cannot both advance it.
  */
 export interface RequestStore {
-  /** Inserts unless a request with the same formKey exists; then returns that one, untouched. */
+  /**
+   * Inserts unless a request with the same formKey exists; then returns that one, untouched.
+   * Throws ActiveShortNameConflict when another unfinished request has the same short name.
+   */
   insert(req: ProvisioningRequest, secrets: SecretValues, audit: Omit<AuditEntry, 'requestId'>): Promise<{ request: ProvisioningRequest; created: boolean }>;
   get(id: string): Promise<ProvisioningRequest | undefined>;
   getByFormKey(formKey: string): Promise<ProvisioningRequest | undefined>;

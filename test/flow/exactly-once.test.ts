@@ -32,6 +32,18 @@ describe('exactly once', () => {
     expect(w.creates()).toBe(1);
   });
 
+  it('accepts only one of two different forms submitted at the same moment for one short name', async () => {
+    const one = await w.openForm();
+    const two = await w.openForm();
+    const [a, b] = await Promise.all([w.submit(one.formId, validForm('AcmeRace')), w.submit(two.formId, validForm('AcmeRace'))]);
+    const accepted = [a, b].filter((x) => JSON.stringify(x.body.value).includes('Creating: AcmeRace'));
+    const refused = [a, b].filter((x) => /already in progress|submitted a moment ago/.test(JSON.stringify(x.body.value)));
+    expect(accepted).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    await w.waitForCard(accepted[0] === a ? one.formId : two.formId, 'Customer deployed');
+    expect(w.creates()).toBe(1);
+  });
+
   it('refuses a second form for a short name whose request is still running', async () => {
     const one = await w.openForm();
     const two = await w.openForm();

@@ -6,7 +6,8 @@ import axios from 'axios';
 export interface BotProcess {
   url: string;
   output: () => string;
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends the signal and resolves with the exit code (null when killed by the signal). */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 const ROOT = path.join(__dirname, '../..');
@@ -20,7 +21,7 @@ export async function startBotProcess(env: Record<string, string>, port: number)
   });
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -37,8 +38,8 @@ export async function startBotProcess(env: Record<string, string>, port: number)
     url,
     output: () => out,
     async kill(signal = 'SIGKILL') {
-      if (child.exitCode === null) child.kill(signal);
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
     },
   };
 }

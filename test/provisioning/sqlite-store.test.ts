@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openSqliteStore } from '../../src/provisioning/sqlite-store';
 import { createSecretBox } from '../../src/provisioning/secret-box';
 import { ProvisioningRequest } from '../../src/provisioning/request';
-import { RequestStore } from '../../src/provisioning/store';
+import { ActiveShortNameConflict, RequestStore } from '../../src/provisioning/store';
 
 const PASSWORD = 'Sup3r-Secret-Carrier-Pw';
 
@@ -56,7 +56,7 @@ describe('the SQLite request store', () => {
 
   it('refuses a second unfinished request for the same short name, whatever its case', async () => {
     await store.insert(request(), {}, audit);
-    await expect(store.insert(request({ id: 'REQ-CCCCCC', formKey: 'conv|2', customer: { ...request().customer, shortName: 'ACME01' } }), {}, audit)).rejects.toThrow(/UNIQUE/);
+    await expect(store.insert(request({ id: 'REQ-CCCCCC', formKey: 'conv|2', customer: { ...request().customer, shortName: 'ACME01' } }), {}, audit)).rejects.toBeInstanceOf(ActiveShortNameConflict);
   });
 
   it('lets only one of two writers advance the same version', async () => {

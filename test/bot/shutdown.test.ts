@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import axios from 'axios';
+import { TEST_ENCRYPTION_KEY } from '../helpers/bot-harness';
+import { startBotProcess } from '../helpers/bot-process';
+import { getFreePort } from '../helpers/ports';
+
+describe('the bot process', () => {
+  it('stops cleanly on SIGTERM: stops accepting, closes the store, exits 0', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-term-'));
+    const bot = await startBotProcess({ DATA_DIR: dataDir, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY }, await getFreePort());
+    expect((await axios.get(`${bot.url}/healthz`)).status).toBe(200);
+    const code = await bot.kill('SIGTERM');
+    expect(code).toBe(0);
+    expect(bot.output()).toContain('"msg":"shutting down"');
+    expect(bot.output()).toContain('"msg":"stopped"');
+    // A clean close checkpoints SQLite's write-ahead log into the database file.
+    expect(fs.existsSync(path.join(dataDir, 'requests.sqlite-wal'))).toBe(false);
+  }, 30_000);
+
+  it('refuses to start with a bad configuration and lists every problem at once', async () => {
+    const err = await startBotProcess({ UMP_BASE_URL: 'nope', LOG_LEVEL: 'loud' }, await getFreePort()).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/Invalid configuration \(\d+ problems\)/);
+    for (const key of ['UMP_BASE_URL', 'UMP_TOKEN_URL', 'LOG_LEVEL', 'ENCRYPTION_KEY']) expect(err?.message).toContain(`  - ${key}: `);
+    expect(err?.message).not.toMatch(/at .*\.ts:\d+/);
+  }, 30_000);
+});
