@@ -21,6 +21,16 @@ export function formatDuration(ms: number): string {
 }
 
 const MASK = '•••••••• (hidden)';
+const PARAM_LABELS: Record<string, string> = {
+  CacProfile: 'CAC profile',
+  ProxySet: 'Proxy set',
+  OnlinePstnGateway: 'Online PSTN gateway',
+  CarrierUserName: 'Carrier user',
+  CarrierUserPassword: 'Carrier password',
+  CarrierMainLine: 'Carrier main line',
+  CarrierHostName: 'Carrier host',
+};
+const paramLabel = (k: string) => PARAM_LABELS[k] ?? escapeMarkdown(k);
 const STATUS: Record<ProvisioningRequest['state'], { title: string; style: string; line: string }> = {
   submitted: { title: 'Creating', style: 'accent', line: 'Sending the request to Live Platform…' },
   deploying: { title: 'Deploying', style: 'accent', line: 'Live Platform is deploying the customer. This card updates as each step completes.' },
@@ -67,8 +77,8 @@ export function renderProgressCard(r: ProvisioningRequest, now: Date = new Date(
   ];
   if (c.channelId) facts.push({ title: 'Channel', value: escapeMarkdown(c.channelId) });
   if (c.lcCustomerId) facts.push({ title: 'Parent customer', value: escapeMarkdown(c.lcCustomerId) });
-  for (const [k, v] of Object.entries(c.scriptParameters)) facts.push({ title: escapeMarkdown(k), value: escapeMarkdown(v) });
-  for (const k of c.secretKeys) facts.push({ title: escapeMarkdown(k), value: MASK });
+  for (const [k, v] of Object.entries(c.scriptParameters)) facts.push({ title: paramLabel(k), value: escapeMarkdown(v) });
+  for (const k of c.secretKeys) facts.push({ title: paramLabel(k), value: MASK });
 
   const rel = (iso: string) => `+${formatDuration(Date.parse(iso) - start)}`;
   let steps: StepView[] = r.steps.map((s) => stepView(s.level, s.message, rel(s.at)));
