@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from './http-kit';
 
 /**
  * A local stand-in for Microsoft's login endpoint (`https://login.microsoftonline.com`), serving
@@ -164,14 +164,7 @@ export function createLoginStandin(opts: LoginStandinOptions = {}): LoginStandin
     async start(port = 0, host = '127.0.0.1') {
       let origin = '';
       const server = http.createServer((req, res) => handle(origin, req, res));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      const address = server.address() as AddressInfo;
+      const address = await listen(server, port, host);
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       origin = `http://${shownHost}:${address.port}`;
       return {

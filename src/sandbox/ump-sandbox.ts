@@ -1,11 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolveRoute, type RouteContext } from './api-routes';
 import { createControlApi, settingsPatchSchema } from './control-api';
 import { progressAt } from './deployment';
 import { applyAfter, applyBefore } from './fault-effects';
 import { createFaultQueue, describeFault, type FaultInput } from './faults';
-import { json, problem, readBody, writeReply, type Reply } from './http-kit';
+import { json, listen, problem, readBody, writeReply, type Reply } from './http-kit';
 import { createRequestLog, redactBody, type RecordedRequest, type RouteName } from './request-log';
 import { seededState, type ProgressMode, type SandboxSettings, type SandboxState } from './state';
 import { createTokenStore, handleTokenRequest, type TokenSettings } from './token-endpoint';
@@ -249,14 +248,7 @@ export function createUmpSandbox(opts: UmpSandboxOptions = {}): UmpSandbox {
       closed = false;
       const srv = createServer((req, res) => void handle(req, res));
       server = srv;
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(port, host, () => {
-          srv.off('error', reject);
-          resolve();
-        });
-      });
-      const addr = srv.address() as AddressInfo;
+      const addr = await listen(srv, port, host);
       const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
       const url = `http://${shownHost}:${addr.port}`;
       return {

@@ -1,4 +1,4 @@
-import { actionExecuteInvoke } from '../helpers/activities';
+import { actionExecuteInvoke, actionSubmit, personalMessage } from '../helpers/activities';
 import { startWorld, World } from '../helpers/world';
 
 describe('the create form', () => {
@@ -13,6 +13,15 @@ describe('the create form', () => {
     const json = JSON.stringify(card);
     for (const name of ['sbc-scenario1', 'sbc-scenario7', 'sbc-registration-trunk', 'sbc-onboarding (10007)']) expect(json).toContain(name);
     expect(json).toContain('"id":"sbcCleanupScript","label":"Cleanup script","isRequired":true,"style":"compact","value":"auto"');
+  });
+
+  it('opens from the help card\'s "New customer" button', async () => {
+    await w.bot.post(personalMessage('help', { serviceUrl: w.connector.url }));
+    const help = await w.connector.waitFor((c) => JSON.stringify(c.body ?? {}).includes('Live Platform provisioning'));
+    const before = w.connector.sent.length;
+    await w.bot.post(actionSubmit({ verb: 'form.open' }, { serviceUrl: w.connector.url, replyToId: help.responseId! }));
+    const form = await w.connector.waitFor((c) => w.connector.sent.indexOf(c) >= before && JSON.stringify(c.body ?? {}).includes('New Essentials customer'));
+    expect(form.kind).not.toBe('edit');
   });
 
   it('is prefilled from the command arguments, and says which arguments it ignored', async () => {
