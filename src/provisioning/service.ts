@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
 import type { CustomerSummary, OnboardingScript } from '../ump/types';
-import { AUTO_CLEANUP, FieldErrors, parseCustomerInput, SECRET_FIELDS, SCRIPT_PARAMETER_FIELDS, CustomerInput } from './customer-input';
+import { FieldErrors, SECRET_FIELDS, SCRIPT_PARAMETER_FIELDS, CustomerInput } from './customer-input';
+import { validateSubmission } from './validate-submission';
 import { createDeploymentRunner, DeploymentRunner, RunnerOptions } from './deployment-runner';
 import { Clock, LivePlatformPort, RequestListener, systemClock, TenantPort } from './ports';
 import { Actor, CustomerSpec, ProvisioningRequest, REQUEST_STATES, isTerminal } from './request';
@@ -54,7 +55,6 @@ export interface ServiceDeps {
   duplicateCheckBudgetMs?: number;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ID_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 /** Short, unambiguous, speakable ids (support reads them over the phone): REQ-7K3F9Q. */
@@ -118,18 +118,6 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     }
   }
 
-  /** Live Platform refuses a second customer with the same short name or the same Microsoft tenant. */
-  async function duplicates(shortName: string, tenantId: string | undefined, list: CustomerSummary[] | undefined): Promise<FieldErrors> {
-    const errors: FieldErrors = {};
-    const mine = await store.findActiveByShortName(shortName);
-    if (mine) errors.shortName = [`A request for '${mine.customer.shortName}' is already in progress (${mine.id}, by ${mine.requestedBy.name}).`];
-    const byName = list?.find((c) => c.shortName.toLowerCase() === shortName.toLowerCase());
-    if (byName && !mine) errors.shortName = [`A customer named '${byName.shortName}' already exists in Live Platform. Choose another short name.`];
-    const byTenant = tenantId ? list?.find((c) => c.msTenantId?.toLowerCase() === tenantId) : undefined;
-    if (byTenant) errors.msTenantId = [`This Microsoft tenant already belongs to customer '${byTenant.shortName}' in Live Platform; a tenant can be onboarded only once.`];
-    return errors;
-  }
-
   return {
     configured: !!deps.ump,
 
@@ -138,48 +126,17 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       if (existing) return { kind: 'accepted', request: existing, created: false };
       if (!deps.ump) return { kind: 'invalid', fieldErrors: {}, formError: NOT_CONFIGURED_MESSAGE };
 
-      const raw = { ...input.raw };
-      const cleanup = typeof raw.sbcCleanupScript === 'string' ? raw.sbcCleanupScript.trim() : raw.sbcCleanupScript;
-      if (cleanup === AUTO_CLEANUP || cleanup === '' || cleanup === undefined) {
-        const onboarding = Number(raw.sbcOnboardingScript);
-        const list = await withinBudget(scripts.get()).catch(() => undefined);
-        const related = list?.find((s) => s.id === onboarding)?.cleanupScriptId;
-        if (related !== undefined) raw.sbcCleanupScript = String(related);
-        else if (cleanup === AUTO_CLEANUP && Number.isInteger(onboarding) && onboarding > 0) {
-          return {
-            kind: 'invalid',
-            fieldErrors: { sbcCleanupScript: [`No cleanup script is related to onboarding script ${onboarding} in Live Platform (or the list could not be loaded): choose the cleanup script.`] },
-          };
-        }
-      }
-      const parsed = parseCustomerInput(raw);
-      if (!parsed.ok) {
-        // Report a bad tenant together with the other mistakes, not one round-trip later.
-        const t = typeof raw.msTenantId === 'string' && raw.msTenantId.trim() && !parsed.errors.msTenantId ? await deps.tenants.resolve(raw.msTenantId) : undefined;
-        const tenantErrors: FieldErrors = t && (t.status === 'invalid' || t.status === 'not_found') ? { msTenantId: [t.message] } : {};
-        return { kind: 'invalid', fieldErrors: { ...parsed.errors, ...tenantErrors } };
-      }
-      const v = parsed.value;
+      const checked = await validateSubmission(input.raw, {
+        tenants: deps.tenants,
+        unverifiedTenantPolicy: deps.unverifiedTenantPolicy,
+        scripts: () => withinBudget(scripts.get()).catch(() => undefined),
+        customers: customerList,
+        activeRequest: (name) => store.findActiveByShortName(name),
+      });
+      if (!checked.ok) return { kind: 'invalid', fieldErrors: checked.fieldErrors };
+      const { value: v, tenantId, warnings } = checked;
 
-      const [tenant, list] = await Promise.all([deps.tenants.resolve(v.msTenantId), customerList()]);
-      let fieldErrors: FieldErrors = {};
-      const warnings: string[] = [];
-      let tenantId: string | undefined;
-      if (tenant.status === 'found') tenantId = tenant.tenantId;
-      else if (tenant.status === 'invalid' || tenant.status === 'not_found') fieldErrors.msTenantId = [tenant.message];
-      else if (deps.unverifiedTenantPolicy === 'block') {
-        fieldErrors.msTenantId = [`The tenant could not be verified with Microsoft right now (${tenant.reason}). Try again in a minute.`];
-      } else if (!GUID.test(v.msTenantId)) {
-        fieldErrors.msTenantId = ['The tenant could not be verified with Microsoft right now, so a domain cannot be turned into a tenant id. Enter the tenant GUID instead.'];
-      } else {
-        tenantId = v.msTenantId.toLowerCase();
-        warnings.push(`The tenant id could not be verified with Microsoft (${tenant.reason}); Live Platform validates it again as its first step.`);
-      }
-      if (!list) warnings.push('Live Platform was slow to list customers, so the duplicate check is left to Live Platform itself.');
-      fieldErrors = { ...(await duplicates(v.shortName, tenantId, list)), ...fieldErrors };
-      if (Object.keys(fieldErrors).length) return { kind: 'invalid', fieldErrors };
-
-      const { spec, secrets } = toSpec(v, tenantId!);
+      const { spec, secrets } = toSpec(v, tenantId);
       const now = clock.now().toISOString();
       const request: ProvisioningRequest = {
         id: newRequestId(),

@@ -1,0 +1,51 @@
+import { validateSubmission, SubmissionChecks } from '../../src/provisioning/validate-submission';
+import { TenantResult } from '../../src/tenant';
+
+const GUID = '4bf50a33-a383-4d3f-9403-220c898bc1b2';
+const form = { shortName: 'Acme01', msTenantId: GUID, ovocCustomerType: 'IPGROUP_TYPE', sbcId: '5', sbcOnboardingScript: '7', sbcCleanupScript: 'auto' };
+
+function checks(over: Partial<SubmissionChecks> & { tenant?: TenantResult } = {}): SubmissionChecks {
+  return {
+    tenants: { resolve: async (input) => over.tenant ?? { status: 'found', tenantId: GUID, input } },
+    unverifiedTenantPolicy: 'block',
+    scripts: async () => [{ id: 7, name: 's7', customerVariables: [], cleanupScriptId: 700 }],
+    customers: async () => [],
+    activeRequest: async () => undefined,
+    ...over,
+  };
+}
+
+describe('validating a submission', () => {
+  it('resolves the automatic cleanup script to the one related to the onboarding script', async () => {
+    const r = await validateSubmission(form, checks());
+    expect(r.ok && r.value.sbcCleanupScript).toBe(700);
+  });
+
+  it('asks for the cleanup script when none is related to the onboarding script', async () => {
+    const r = await validateSubmission({ ...form, sbcOnboardingScript: '8' }, checks());
+    expect(!r.ok && r.fieldErrors.sbcCleanupScript[0]).toMatch(/choose the cleanup script/);
+  });
+
+  it('with the warn policy, accepts an unverifiable GUID with a warning but not a domain', async () => {
+    const unverified: TenantResult = { status: 'unverified', input: GUID, reason: 'HTTP 503' };
+    const guid = await validateSubmission(form, checks({ tenant: unverified, unverifiedTenantPolicy: 'warn' }));
+    expect(guid.ok && guid.warnings[0]).toMatch(/could not be verified/);
+    const domain = await validateSubmission({ ...form, msTenantId: 'contoso.com' }, checks({ tenant: { ...unverified, input: 'contoso.com' }, unverifiedTenantPolicy: 'warn' }));
+    expect(!domain.ok && domain.fieldErrors.msTenantId[0]).toMatch(/Enter the tenant GUID/);
+  });
+
+  it('with the block policy, refuses an unverifiable tenant and says to try again', async () => {
+    const r = await validateSubmission(form, checks({ tenant: { status: 'unverified', input: GUID, reason: 'timeout' } }));
+    expect(!r.ok && r.fieldErrors.msTenantId[0]).toMatch(/Try again in a minute/);
+  });
+
+  it('leaves the duplicate check to Live Platform, with a warning, when the customer list is slow', async () => {
+    const r = await validateSubmission(form, checks({ customers: async () => undefined }));
+    expect(r.ok && r.warnings).toEqual(['Live Platform was slow to list customers, so the duplicate check is left to Live Platform itself.']);
+  });
+
+  it('reports a bad tenant together with bad fields, in one answer', async () => {
+    const r = await validateSubmission({ ...form, shortName: 'a' }, checks({ tenant: { status: 'not_found', input: GUID, message: 'Tenant not found' } }));
+    expect(!r.ok && Object.keys(r.fieldErrors).sort()).toEqual(['msTenantId', 'shortName']);
+  });
+});
