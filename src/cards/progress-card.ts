@@ -121,7 +121,10 @@ export function renderProgressCard(r: ProvisioningRequest, now: Date = new Date(
     headerStyle: st.style,
     statusLine: st.line,
     facts,
-    warnings: r.warnings.map((w) => ({ text: escapeMarkdown(w) })),
+    warnings: [
+      ...r.warnings,
+      ...(running && r.ump.lastError ? [`Live Platform is not answering: ${r.ump.lastError} The bot keeps trying; the customer is never created twice.`] : []),
+    ].map((w) => ({ text: escapeMarkdown(w) })),
     hiddenSteps,
     steps,
     hasResult: r.state === 'deployed',

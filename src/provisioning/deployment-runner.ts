@@ -98,7 +98,13 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
   async function applySnapshot(req: ProvisioningRequest, s: ProgressSnapshot, ump?: Partial<ProvisioningRequest['ump']>) {
     const now = clock.now().toISOString();
     const steps = mergeSteps(req.steps, s.steps, now);
-    const umpNext = { ...req.ump, ...ump, rawState: s.rawState ?? req.ump.rawState, customerGuid: s.customerGuid ?? ump?.customerGuid ?? req.ump.customerGuid };
+    const umpNext = {
+      ...req.ump,
+      ...ump,
+      rawState: s.rawState ?? req.ump.rawState,
+      customerGuid: s.customerGuid ?? ump?.customerGuid ?? req.ump.customerGuid,
+      lastError: undefined,
+    };
     if (s.phase === 'succeeded') {
       return commit(
         req,
@@ -119,14 +125,36 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
     return commit(req, { state: 'deploying', steps, ump: umpNext }, req.state === 'deploying' ? undefined : 'deploying', { mode: umpNext.mode });
   }
 
-  async function step(req: ProvisioningRequest): Promise<ProvisioningRequest | undefined> {
+  /**
+   * Live Platform did not answer (timeout, network, 5xx): note it on the card once, wait with
+   * backoff, and try again. Bounded by the deploy timeout; the request is never dropped.
+   */
+  async function noteUnreachable(req: ProvisioningRequest, err: unknown, attempt: number) {
+    const message = (err as UmpError).userMessage ?? (err as Error)?.message ?? 'no answer';
+    logger.warn({ requestId: req.id, attempt, err: errSummary(err) }, 'Live Platform did not answer; will try again');
+    const noted = req.ump.lastError === message ? req : await commit(req, { ump: { ...req.ump, lastError: message } });
+    await sleep(Math.min(60_000, options.pollIntervalMs * 2 ** Math.min(attempt, 10)));
+    return noted;
+  }
+
+  async function step(req: ProvisioningRequest, attempt: { transient: number }): Promise<ProvisioningRequest | undefined> {
     const elapsed = clock.now().getTime() - Date.parse(req.createdAt);
     if (elapsed > options.deployTimeoutMs) {
-      return fail(req, {
-        step: req.steps[req.steps.length - 1]?.message,
-        message: `Live Platform did not report the end of the deployment within ${Math.round(options.deployTimeoutMs / 60000)} minutes.`,
-        hint: 'Check the customer in the Live Platform portal; it may still finish there.',
-      });
+      const minutes = Math.round(options.deployTimeoutMs / 60000);
+      return fail(
+        req,
+        req.state === 'submitted'
+          ? {
+              step: 'Submit to Live Platform',
+              message: `The request could not be delivered to Live Platform within ${minutes} minutes${req.ump.lastError ? ` (${req.ump.lastError})` : ''}.`,
+              hint: `Look for a customer named ${req.customer.shortName} in the Live Platform portal before trying again.`,
+            }
+          : {
+              step: req.steps[req.steps.length - 1]?.message,
+              message: `Live Platform did not report the end of the deployment within ${minutes} minutes.`,
+              hint: 'Check the customer in the Live Platform portal; it may still finish there.',
+            },
+      );
     }
     if (req.state === 'submitted') {
       const reconcile = !!req.ump.createAttemptedAt;
@@ -136,7 +164,7 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
         if (!marked) return undefined;
         current = marked;
       } else {
-        logger.warn({ requestId: req.id }, 'create may have been sent before a restart: reconciling by short name');
+        logger.warn({ requestId: req.id }, 'the create may already have reached Live Platform (restart or no answer): reconciling by short name first');
       }
       try {
         const secrets = await store.secrets(req.id);
@@ -146,6 +174,9 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
         }
         return applySnapshot(current, outcome.snapshot, { mode: outcome.mode, customerGuid: outcome.customerGuid, adopted: outcome.adopted });
       } catch (err) {
+        // The client already reconciled by name where it could; what is still uncertain is retried
+        // (with reconcile-first, since createAttemptedAt is set), never failed on a guess.
+        if (isTransient(err)) return noteUnreachable(current, err, ++attempt.transient);
         logger.warn({ requestId: req.id, err: errSummary(err) }, 'create failed');
         return fail(current, failureFromError(err));
       }
@@ -169,12 +200,10 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
           () => snapshot,
         );
       }
+      attempt.transient = 0;
       return applySnapshot(req, result);
     } catch (err) {
-      if (isTransient(err)) {
-        logger.warn({ requestId: req.id, err: errSummary(err) }, 'progress check failed; will try again');
-        return req;
-      }
+      if (isTransient(err)) return noteUnreachable(req, err, ++attempt.transient);
       logger.warn({ requestId: req.id, err: errSummary(err) }, 'progress check failed for good');
       const e = err as UmpError;
       return fail(req, {
@@ -189,8 +218,9 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
 
   async function loop(id: string) {
     let req = await store.get(id);
+    const attempt = { transient: 0 };
     while (req && !isTerminal(req.state) && !stopController.signal.aborted) {
-      const next = await step(req);
+      const next = await step(req, attempt);
       // undefined: another writer won the race; re-read and decide again.
       req = next ?? (await store.get(id));
     }

@@ -1,10 +1,13 @@
-import { UmpAuthError, UmpDeploymentError, UmpError, UmpHttpError, UmpNetworkError, UmpShapeError, UmpTimeoutError, UmpValidationError } from '../ump/errors';
+import { UmpAuthError, UmpDeploymentError, UmpError, UmpShapeError, UmpValidationError } from '../ump/errors';
 import type { ProgressSnapshot } from '../ump/types';
 import { Failure } from './request';
 
 const AGAIN = 'Type new to start a fresh request once the cause is fixed.';
 
-/** Turns a failed create call into what the card shows: the cause and what to do next. */
+/**
+ * Turns a failed create call into what the card shows: the cause and what to do next. Transient
+ * failures (timeouts, network, 5xx) never get here: the runner retries them.
+ */
 export function failureFromError(err: unknown): Failure {
   if (err instanceof UmpValidationError) {
     const fields = Object.entries(err.fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`);
@@ -21,15 +24,6 @@ export function failureFromError(err: unknown): Failure {
   }
   if (err instanceof UmpDeploymentError) {
     return { step: 'Submit to Live Platform', message: err.userMessage, errorDetails: err.errorDetails, traceId: err.traceId, errorTicket: err.errorTicket, hint: AGAIN };
-  }
-  if (err instanceof UmpTimeoutError || err instanceof UmpNetworkError || (err instanceof UmpHttpError && err.status >= 500)) {
-    return {
-      step: 'Submit to Live Platform',
-      message: (err as UmpError).userMessage,
-      traceId: (err as UmpError).traceId,
-      errorTicket: (err as UmpError).errorTicket,
-      hint: 'The bot checked by short name and found no customer, so nothing was created. Try again when Live Platform is reachable.',
-    };
   }
   if (err instanceof UmpShapeError) {
     return { step: 'Submit to Live Platform', message: 'Live Platform answered in a way the bot does not understand.', hint: 'Check the customer in the Live Platform portal before trying again.' };

@@ -82,6 +82,8 @@ export const RequestSchema = z.object({
       /** Set before the create POST is sent: after a crash, reconcile by name, never re-post blindly. */
       createAttemptedAt: z.string().optional(),
       rawState: z.string().optional(),
+      /** Live Platform is not answering right now (shown on the card); cleared by the next answer. */
+      lastError: z.string().optional(),
     })
     .default({}),
   steps: z.array(StepSchema).default([]),
