@@ -4,7 +4,6 @@
  * anonymous mode, dev data in .dev-data/) and the Microsoft 365 Agents Playground, prints the one
  * URL to open, and stops everything on Ctrl-C.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +11,7 @@ import { loadConfig, ConfigError } from '../src/config';
 import { startBot } from '../src/main';
 import { createLoginStandin, TEST_TENANTS } from '../src/sandbox/login-standin';
 import { createUmpSandbox } from '../src/sandbox/ump-sandbox';
+import { PlaygroundProcess, spawnPlayground, waitForListening } from './playground-process';
 
 const HELP = `Usage: npm run dev -- [options]
 
@@ -34,32 +34,16 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-function startPlayground(botEndpoint: string, port: number, logFile: string): Promise<ChildProcess> {
-  const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
-  const env = { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_LOGFILE: logFile };
-  // Its own process group, so Ctrl-C here stops everything it spawned.
-  const child = spawn(process.execPath, [cli, 'start', '-e', botEndpoint, '-c', 'msteams', '-p', String(port), '--disable-telemetry'], {
-    cwd: ROOT,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the Playground did not start within 60 s:\n${out}`)), 60_000);
-    const onData = (d: Buffer) => {
-      out += String(d);
-      const m = /Listening on (\d+)/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      if (Number(m[1]) !== port) reject(new Error(`the Playground took port ${m[1]} instead of ${port}`));
-      else resolve(child);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (d) => (out += String(d)));
-    child.once('exit', (code) => reject(new Error(`the Playground exited (code ${code}):\n${out}`)));
-  });
+async function startPlayground(botEndpoint: string, port: number, logFile: string): Promise<PlaygroundProcess> {
+  const pg = spawnPlayground({ botEndpoint, port, logFile, cwd: ROOT });
+  try {
+    const listening = await waitForListening(pg, 60_000);
+    if (listening !== port) throw new Error(`the Playground took port ${listening} instead of ${port}`);
+    return pg;
+  } catch (err) {
+    pg.killGroup('SIGKILL');
+    throw new Error(`${(err as Error).message}\n${pg.output()}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -119,13 +103,7 @@ async function main(): Promise<void> {
     let url = `${bot.server.url}/api/messages (no Playground)`;
     if (!values['no-playground']) {
       const pg = await startPlayground(`${bot.server.url}/api/messages`, ports.playground, path.join(values['data-dir']!, 'playground.log'));
-      stops.push(async () => {
-        try {
-          process.kill(-pg.pid!, 'SIGTERM');
-        } catch {
-          /* already gone */
-        }
-      });
+      stops.push(async () => pg.killGroup('SIGTERM'));
       url = `http://localhost:${ports.playground}`;
     }
     const t = TEST_TENANTS;

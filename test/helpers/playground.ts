@@ -3,15 +3,18 @@
  * WebSocket API, for end-to-end tests against a bot running anonymously on localhost.
  * What the Playground really sends and accepts is written down in docs/playground-driving.md.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import { spawnPlayground, waitForListening } from '../../scripts/playground-process';
 import { getFreePort, isPortFree } from './ports';
+import { cardActions, cardOf, isRecord, messageText } from './playground-cards';
 
-const CLI = require.resolve('@microsoft/m365agentsplayground/cli.js');
+export { cardActions, cardOf, cardText, messageText, type Card, type CardAction } from './playground-cards';
+
 const START_TIMEOUT_MS = 30_000;
 const DEFAULT_WAIT_MS = 10_000;
 
@@ -173,22 +176,15 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
     throw new Error(`startPlayground: port ${port} is already in use (a leftover Playground? check with \`ss -ltnp 'sport = :${port}'\`)`);
   }
   const logFile = options.logFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'playground-')), 'playground.log');
-  const child = spawnCli(options.botEndpoint, port, logFile, options.cwd ?? process.cwd());
-  const output = captureOutput(child);
-  const killGroup = (signal: NodeJS.Signals): void => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, signal);
-    } catch {
-      // The group is already gone.
-    }
-  };
+  const proc = spawnPlayground({ botEndpoint: options.botEndpoint, port, logFile, cwd: options.cwd ?? process.cwd() });
+  const { child, output, killGroup } = proc;
   // If the test process dies without stop(), do not leave a Playground behind.
   const onExit = (): void => killGroup('SIGKILL');
   process.once('exit', onExit);
   const base = `http://127.0.0.1:${port}`;
   let driver: Driver | undefined;
   try {
-    const listening = await waitForListening(child, output, START_TIMEOUT_MS);
+    const listening = await waitForListening(proc, START_TIMEOUT_MS);
     if (listening !== port) {
       throw new Error(`startPlayground: asked for port ${port} but the Playground took ${listening} (port ${port} was taken)`);
     }
@@ -203,51 +199,6 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
     process.removeListener('exit', onExit);
     throw new Error(`${(error as Error).message}\n--- Playground output ---\n${output()}\n(log: ${logFile})`, { cause: error });
   }
-}
-
-function spawnCli(botEndpoint: string, port: number, logFile: string, cwd: string): ChildProcess {
-  const env: NodeJS.ProcessEnv = {};
-  // Stray Playground settings in the caller's environment would override ours (port, config path...).
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(M365_AGENTS_PLAYGROUND_|TEAMSAPPTESTER_)/.test(key)) env[key] = value;
-  }
-  env.TEAMSAPPTESTER_BROWSER = 'none';
-  env.M365_AGENTS_PLAYGROUND_LOGFILE = logFile;
-  const args = [CLI, 'start', '-e', botEndpoint, '-c', 'msteams', '-p', String(port), '--disable-telemetry'];
-  // detached: its own process group, so stop() can kill everything it spawns with one signal.
-  return spawn(process.execPath, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function captureOutput(child: ChildProcess): () => string {
-  let text = '';
-  const append = (chunk: Buffer): void => {
-    text = (text + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  return () => text;
-}
-
-async function waitForListening(child: ChildProcess, output: () => string, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`startPlayground: no "Listening on" within ${timeoutMs} ms`)), timeoutMs);
-    const onData = (): void => {
-      // It writes this line to stdout itself when stdout is not a TTY, whatever its log settings.
-      const match = /Listening on (\d+)/.exec(output());
-      if (match) finish(Number(match[1]));
-    };
-    const onExit = (code: number | null, signal: string | null): void =>
-      finish(new Error(`startPlayground: the Playground exited early (code ${code}, signal ${signal})`));
-    const finish = (result: number | Error): void => {
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.off('exit', onExit);
-      if (typeof result === 'number') resolve(result);
-      else reject(result);
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', onExit);
-  });
 }
 
 async function expectPong(base: string): Promise<void> {
@@ -551,61 +502,3 @@ class Driver {
 }
 
 // ---- Reading cards -------------------------------------------------------------------------
-
-const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
-export type Card = Record<string, unknown>;
-export interface CardAction {
-  type: string;
-  title?: string;
-  verb?: string;
-  data?: unknown;
-  [key: string]: unknown;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The Adaptive Card in a streamed message, or in an invoke response that answered with a card. */
-export function cardOf(source: { attachments: Attachment[] } | InvokeResponse): Card | undefined {
-  if ('attachments' in source) {
-    const content = source.attachments.find((a) => a.contentType === ADAPTIVE_CARD)?.content;
-    return isRecord(content) ? content : undefined;
-  }
-  return source.type === ADAPTIVE_CARD && isRecord(source.value) ? source.value : undefined;
-}
-
-function walk(node: unknown, visit: (element: Record<string, unknown>) => void): void {
-  if (Array.isArray(node)) node.forEach((n) => walk(n, visit));
-  else if (isRecord(node)) {
-    visit(node);
-    // `data` is the bot's payload, not something the user sees.
-    for (const [key, value] of Object.entries(node)) if (key !== 'data') walk(value, visit);
-  }
-}
-
-/** Every text the card shows (TextBlock, RichTextBlock runs, FactSet facts), in document order, one per line. */
-export function cardText(card: Card | undefined): string {
-  const texts: string[] = [];
-  walk(card ?? {}, (el) => {
-    if ((el.type === 'TextBlock' || el.type === 'TextRun') && typeof el.text === 'string') texts.push(el.text);
-    if (el.type === 'FactSet' && Array.isArray(el.facts)) {
-      for (const fact of el.facts) if (isRecord(fact)) texts.push(`${String(fact.title)}: ${String(fact.value)}`);
-    }
-  });
-  return texts.join('\n');
-}
-
-/** A message's text followed by its card's text. */
-export function messageText(message: { text?: string; attachments: Attachment[] }): string {
-  return [message.text ?? '', cardText(cardOf(message))].filter((t) => t !== '').join('\n');
-}
-
-/** Every action in the card (card actions, ActionSets, ShowCard contents), in document order. */
-export function cardActions(card: Card): CardAction[] {
-  const actions: CardAction[] = [];
-  walk(card, (el) => {
-    if (typeof el.type === 'string' && el.type.startsWith('Action.')) actions.push(el as CardAction);
-  });
-  return actions;
-}
