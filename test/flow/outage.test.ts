@@ -1,3 +1,4 @@
+import axios from 'axios';
 import { cardJson, startWorld, validForm, World } from '../helpers/world';
 
 describe('when Live Platform stops answering', () => {
@@ -29,4 +30,15 @@ describe('when Live Platform stops answering', () => {
     await w.waitForCard(formId, 'Customer deployed', 30_000);
     expect(w.sandbox.requests().some((r) => r.fault)).toBe(true);
   }, 60_000);
+
+  it('reports not ready, with the reason, while Live Platform fails, and ready again after', async () => {
+    const ready = await axios.get(`${w.bot.url}/readyz`);
+    expect(ready.data).toEqual({ status: 'ready', checks: { store: 'ok', livePlatform: 'ok' } });
+    w.sandbox.inject({ kind: 'status', status: 503, count: 1, match: 'GET /api/v2/scripttemplates' });
+    const down = await axios.get(`${w.bot.url}/readyz`, { validateStatus: () => true });
+    expect(down.status).toBe(503);
+    expect(down.data.checks.store).toBe('ok');
+    expect(down.data.checks.livePlatform).toMatch(/503/);
+    expect((await axios.get(`${w.bot.url}/readyz`)).status).toBe(200);
+  });
 });
