@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../logger';
 import { UmpError, UmpHttpError, UmpNetworkError, UmpTimeoutError } from '../ump/errors';
 import type { CreateCustomerRequest, ProgressSnapshot } from '../ump/types';
@@ -62,6 +63,8 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
   const { store, ump, logger, clock, options } = deps;
   const loops = new Map<string, Promise<void>>();
   const stopController = new AbortController();
+  // Every running deployment waits on this one signal; hundreds of listeners are expected.
+  setMaxListeners(0, stopController.signal);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
