@@ -25,11 +25,11 @@ export type CheckedSubmission =
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `auto` (or empty) cleanup means the script Live Platform relates to the chosen onboarding script. */
-async function resolveCleanup(raw: Record<string, unknown>, c: SubmissionChecks): Promise<FieldErrors> {
+async function resolveCleanup(raw: Record<string, unknown>, scripts: Promise<OnboardingScript[] | undefined>): Promise<FieldErrors> {
   const cleanup = typeof raw.sbcCleanupScript === 'string' ? raw.sbcCleanupScript.trim() : raw.sbcCleanupScript;
   if (cleanup !== AUTO_CLEANUP && cleanup !== '' && cleanup !== undefined) return {};
   const onboarding = Number(raw.sbcOnboardingScript);
-  const related = (await c.scripts())?.find((s) => s.id === onboarding)?.cleanupScriptId;
+  const related = (await scripts)?.find((s) => s.id === onboarding)?.cleanupScriptId;
   if (related !== undefined) {
     raw.sbcCleanupScript = String(related);
     return {};
@@ -68,7 +68,10 @@ async function duplicates(shortName: string, tenantId: string | undefined, list:
 
 export async function validateSubmission(untrusted: Record<string, unknown>, c: SubmissionChecks): Promise<CheckedSubmission> {
   const raw = { ...untrusted };
-  const cleanupErrors = await resolveCleanup(raw, c);
+  // Started together: each look-up has its own budget, and a submit must answer within Teams' 5 s.
+  const scripts = c.scripts();
+  const customers = c.customers();
+  const cleanupErrors = await resolveCleanup(raw, scripts);
   if (Object.keys(cleanupErrors).length) return { ok: false, fieldErrors: cleanupErrors };
 
   const parsed = parseCustomerInput(raw);
@@ -80,7 +83,7 @@ export async function validateSubmission(untrusted: Record<string, unknown>, c: 
     return { ok: false, fieldErrors: { ...parsed.errors, ...tenantErrors } };
   }
   const v = parsed.value;
-  const [tenant, list] = await Promise.all([checkTenant(v.msTenantId, c), c.customers()]);
+  const [tenant, list] = await Promise.all([checkTenant(v.msTenantId, c), customers]);
   const warnings = [tenant.warning, list ? undefined : 'Live Platform was slow to list customers, so the duplicate check is left to Live Platform itself.'].filter(
     (w): w is string => !!w,
   );
