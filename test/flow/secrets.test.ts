@@ -34,9 +34,12 @@ describe('the carrier password', () => {
     expect(answers.join('\n')).not.toContain(PASSWORD);
   });
 
-  it('is in no log line, even at trace level', () => {
+  it('is in no log line, even at trace level, and neither are the client secret or tokens', () => {
     expect(w.bot.logs.length).toBeGreaterThan(10);
-    expect(w.bot.logs.join('\n')).not.toContain(PASSWORD);
+    const logs = w.bot.logs.join('\n');
+    expect(logs).not.toContain(PASSWORD);
+    expect(logs).not.toContain(w.sandbox.credentials.clientSecret);
+    expect(logs).not.toMatch(/Bearer [A-Za-z0-9._-]{8,}/);
   });
 
   it('is not stored in clear, and is dropped from the store once the request ended', async () => {
