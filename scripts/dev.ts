@@ -104,6 +104,8 @@ async function main(): Promise<void> {
     if (!values['no-playground']) {
       const pg = await startPlayground(`${bot.server.url}/api/messages`, ports.playground, path.join(values['data-dir']!, 'playground.log'));
       stops.push(async () => pg.killGroup('SIGTERM'));
+      // It runs in its own process group: take it down however this process ends.
+      process.once('exit', () => pg.killGroup('SIGKILL'));
       url = `http://localhost:${ports.playground}`;
     }
     const t = TEST_TENANTS;
@@ -118,8 +120,7 @@ async function main(): Promise<void> {
     const onSignal = () => {
       void stopAll().then(() => process.exit(0));
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
   } catch (err) {
     await stopAll();
     throw err;
