@@ -50,8 +50,3 @@ export function createLogger(opts: LoggerOptions): Logger {
   }
   return pino(base);
 }
-
-/** A logger that drops everything; for narrow unit tests. */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
-}

@@ -17,9 +17,6 @@ export async function sendInvokeCard(context: TurnContext, card: AdaptiveCardJso
   await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } } });
 }
 
-export async function sendInvokeMessage(context: TurnContext, message: string): Promise<void> {
-  await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: message } } });
-}
 
 export async function sendInvokeError(context: TurnContext, statusCode: 400 | 500, message: string): Promise<void> {
   await context.sendActivity({

@@ -16,12 +16,8 @@ export interface RunnerOptions {
 export interface DeploymentRunner {
   /** Drives the request to a final state in the background; a second call for a running id is a no-op. */
   start(id: string): void;
-  /** Whether a loop for this id runs in this process. */
-  isRunning(id: string): boolean;
   /** Stops every loop at its next wait (bounded by graceMs). State stays in the store. */
   stop(graceMs?: number): Promise<void>;
-  /** Resolves when the loop for this id ends (tests, shutdown). */
-  settled(id: string): Promise<void>;
 }
 
 export interface RunnerDeps {
@@ -237,14 +233,10 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
         .finally(() => loops.delete(id));
       loops.set(id, p);
     },
-    isRunning: (id) => loops.has(id),
     async stop(graceMs = 5_000) {
       stopController.abort();
       // A create call can take minutes; do not hold shutdown for it; a restart reconciles by name.
       await Promise.race([Promise.all(loops.values()), new Promise((r) => setTimeout(r, graceMs).unref())]);
-    },
-    async settled(id) {
-      await loops.get(id);
     },
   };
 }

@@ -27,7 +27,6 @@ export interface ProvisioningService {
   /** False when Live Platform is not configured: the form can still be shown, submits are refused. */
   readonly configured: boolean;
   submit(input: SubmitInput): Promise<SubmitResult>;
-  get(id: string): Promise<ProvisioningRequest | undefined>;
   /** Onboarding scripts for the form (cached briefly); throws when Live Platform cannot list them. */
   onboardingScripts(): Promise<OnboardingScript[]>;
   /** Warms the customer list used for the duplicate check, so a submit does not wait for it. */
@@ -37,8 +36,6 @@ export interface ProvisioningService {
   /** Follows every unfinished request again (after a restart). Returns how many. */
   resumeUnfinished(): Promise<number>;
   stop(): Promise<void>;
-  /** Tests and shutdown: resolves when the request's background work in this process ends. */
-  settled(id: string): Promise<void>;
 }
 
 export interface ServiceDeps {
@@ -170,8 +167,6 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       return { kind: 'accepted', request: res.request, created: res.created };
     },
 
-    get: (id) => store.get(id),
-
     async onboardingScripts() {
       if (!deps.ump) throw new Error(NOT_CONFIGURED_MESSAGE);
       return scripts.get();
@@ -203,10 +198,6 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
 
     async stop() {
       await runner?.stop();
-    },
-
-    async settled(id) {
-      await runner?.settled(id);
     },
   };
 }

@@ -47,8 +47,3 @@ export function formatProgressDetails(steps: readonly ProgressStep[]): string {
   return steps.map((s) => `(${s.level}, ${s.message})`).join(';');
 }
 
-/** Levels the UI should treat as plain information (unknown ones included). */
-export function displayLevel(level: string): ProgressLevel {
-  const known = KNOWN_LEVELS[level.toLowerCase()];
-  return known ?? 'Information';
-}

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { TestAdapter, TurnContext, INVOKE_RESPONSE_KEY } from 'botbuilder';
 import { createErrorFunnel } from '../../src/bot/error-funnel';
-import { AppError } from '../../src/errors';
+import { UmpHttpError } from '../../src/ump/errors';
 import { createLogger } from '../../src/logger';
 
 function capture() {
@@ -42,8 +42,10 @@ describe('the error funnel', () => {
   });
 
   it('passes on the user message of a known error, which says what to do', async () => {
-    const { sent } = await runFunnel(new AppError('X', 'Live Platform is busy. Try again in a minute.'));
-    expect(String(sent[0].text)).toMatch(/^Live Platform is busy\. Try again in a minute\. \(ref [0-9a-f]{8}\)$/);
+    const err = new UmpHttpError('GET', '/api/v3/customer', 503);
+    const { sent } = await runFunnel(err);
+    expect(String(sent[0].text)).toBe(`${err.userMessage} (ref ${/ref ([0-9a-f]{8})/.exec(String(sent[0].text))?.[1]})`);
+    expect(String(sent[0].text)).toMatch(/^Live Platform is busy or unavailable \(HTTP 503\)\. Try again in a few minutes.* \(ref [0-9a-f]{8}\)$/);
   });
 
   it('answers a failed invoke with an error invoke response, so the client shows it', async () => {
