@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Config } from './config';
+import { withDeadline } from './deadline';
 import { createLogger, Logger, LoggerOptions } from './logger';
 import { createAdapter, createBotApp } from './bot/app';
 import { createCardUpdater } from './bot/card-updater';
@@ -100,7 +101,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     async stop() {
       await server.close();
       await service.stop();
-      await Promise.race([cards.idle(), new Promise((r) => setTimeout(r, 3_000).unref())]);
+      await withDeadline(cards.idle(), 3_000, () => undefined);
       cards.stop();
       await store.close();
       logger.info('stopped');

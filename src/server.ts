@@ -3,6 +3,7 @@ import restify from 'restify';
 import { TurnContext } from 'botbuilder';
 import { Logger } from './logger';
 import { attachTurnLogger } from './bot/turn-logger';
+import { withDeadline } from './deadline';
 
 export interface ReadinessCheck {
   name: string;
@@ -65,19 +66,13 @@ export async function startServer(deps: ServerDeps, port: number, host: string):
     const timeoutMs = deps.readinessTimeoutMs ?? 5_000;
     const results = await Promise.all(
       deps.readiness.map(async (c) => {
-        let timer: NodeJS.Timeout | undefined;
         try {
-          await Promise.race([
-            c.check(),
-            new Promise((_, reject) => {
-              timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-            }),
-          ]);
+          await withDeadline(c.check(), timeoutMs, () => {
+            throw new Error(`no answer within ${timeoutMs} ms`);
+          });
           return { name: c.name, ok: true as const };
         } catch (err) {
           return { name: c.name, ok: false as const, reason: (err as Error).message };
-        } finally {
-          clearTimeout(timer);
         }
       }),
     );
@@ -103,7 +98,7 @@ export async function startServer(deps: ServerDeps, port: number, host: string):
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if (inFlight > 0) {
-        await Promise.race([new Promise<void>((r) => (idle = r)), new Promise((r) => setTimeout(r, graceMs).unref())]);
+        await withDeadline(new Promise<void>((r) => (idle = r)), graceMs, () => undefined);
       }
       // Keep-alive sockets would hold close() open; in-flight work is done by now.
       server.server.closeAllConnections?.();

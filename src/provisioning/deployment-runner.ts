@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { withDeadline } from '../deadline';
 import type { Logger } from '../logger';
 import { UmpError, UmpHttpError, UmpNetworkError, UmpTimeoutError } from '../ump/errors';
 import type { CreateCustomerRequest, ProgressSnapshot } from '../ump/types';
@@ -236,7 +237,7 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
     async stop(graceMs = 5_000) {
       stopController.abort();
       // A create call can take minutes; do not hold shutdown for it; a restart reconciles by name.
-      await Promise.race([Promise.all(loops.values()), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      await withDeadline(Promise.all(loops.values()), graceMs, () => undefined);
     },
   };
 }

@@ -8,6 +8,7 @@ import { Clock, LivePlatformPort, RequestListener, systemClock, TenantPort } fro
 import { Actor, CustomerSpec, ProvisioningRequest, REQUEST_STATES, isTerminal } from './request';
 import { ActiveShortNameConflict, RequestStore } from './store';
 import { createTtlCache } from './ttl-cache';
+import { withDeadline } from '../deadline';
 
 export type SubmitResult =
   | { kind: 'invalid'; fieldErrors: FieldErrors; formError?: string }
@@ -102,7 +103,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
 
   /** A submit answers within Teams' invoke limit: slow look-ups give way to the server's own checks. */
   function withinBudget<T>(p: Promise<T>): Promise<T | undefined> {
-    return Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), budget).unref())]);
+    return withDeadline(p, budget, () => undefined);
   }
 
   /** Live Platform's customers for the duplicate checks, if they can be had within the budget. */

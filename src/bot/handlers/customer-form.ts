@@ -5,6 +5,7 @@ import { NOT_CONFIGURED_MESSAGE } from '../../provisioning/service';
 import { FormCardData, renderFormCard } from '../../cards/form-card';
 import { AdaptiveCardJson } from '../../cards/render';
 import { userMessageOf } from '../../errors';
+import { withDeadline } from '../../deadline';
 
 /** How long the form waits for Live Platform's script list before falling back to plain inputs. */
 export const SCRIPTS_BUDGET_MS = 2_500;
@@ -14,13 +15,9 @@ export async function buildForm(service: ProvisioningService, logger: Logger, d:
   if (!service.configured) return renderFormCard({ ...d, formError: d.formError ?? NOT_CONFIGURED_MESSAGE });
   service.prefetch();
   try {
-    let timer: NodeJS.Timeout | undefined;
-    const scripts = await Promise.race([
-      service.onboardingScripts(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('Live Platform did not list the scripts in time')), SCRIPTS_BUDGET_MS);
-      }),
-    ]).finally(() => clearTimeout(timer));
+    const scripts = await withDeadline(service.onboardingScripts(), SCRIPTS_BUDGET_MS, () => {
+      throw new Error('Live Platform did not list the scripts in time');
+    });
     return renderFormCard({ ...d, scripts });
   } catch (err) {
     logger.warn({ err: { message: (err as Error).message } }, 'form without script list');
