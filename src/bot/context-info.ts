@@ -1,4 +1,5 @@
 import { TurnContext } from 'botbuilder';
+import type { Actor } from '../provisioning/request';
 
 /** Where a turn happens, in the terms the product cares about. */
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
@@ -10,13 +11,7 @@ export function conversationKind(context: TurnContext): ConversationKind {
   return 'personal';
 }
 
-export interface Actor {
-  /** Entra object id when Teams provides it; the channel account id otherwise. */
-  id: string;
-  name: string;
-  aadObjectId?: string;
-}
-
+/** Who acts: the Entra object id when Teams provides it, the channel account id otherwise. */
 export function actorOf(context: TurnContext): Actor {
   const from = context.activity.from ?? { id: 'unknown', name: 'unknown' };
   return { id: from.aadObjectId ?? from.id, name: from.name ?? from.id, aadObjectId: from.aadObjectId };

@@ -26,9 +26,14 @@ export async function buildForm(service: ProvisioningService, logger: Logger, d:
   }
 }
 
-/** Card data arrives as `value.action.data` (Action.Execute) or `value` (Action.Submit fallback). */
+/**
+ * The form's values: card data arrives as `value.action.data` (Action.Execute) or `value`
+ * (Action.Submit fallback); the routing `verb` is not a form value and is left out.
+ */
 export function cardData(context: TurnContext): Record<string, unknown> {
   const v = context.activity.value as { action?: { data?: unknown } } | Record<string, unknown> | undefined;
   const data = context.activity.type === 'invoke' ? (v as { action?: { data?: unknown } })?.action?.data : v;
-  return data && typeof data === 'object' && !Array.isArray(data) ? { ...(data as Record<string, unknown>) } : {};
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return {};
+  const { verb, ...values } = data as Record<string, unknown>;
+  return values;
 }

@@ -31,7 +31,6 @@ export function createSubmitCustomerHandler(deps: { service: ProvisioningService
     const log = turnLogger(context, deps.logger);
     const a = context.activity;
     const data = cardData(context);
-    delete data.verb;
     // One form message → one request, whatever the number of clicks, retries or duplicated invokes.
     const formKey = `${a.conversation?.id ?? ''}|${a.replyToId ?? a.id}`;
     const result = await deps.service.submit({
@@ -58,7 +57,6 @@ export function createSubmitCustomerHandler(deps: { service: ProvisioningService
 export function createRefreshFormHandler(deps: { service: ProvisioningService; logger: Logger }) {
   return async (context: TurnContext): Promise<void> => {
     const data = cardData(context);
-    delete data.verb;
     const card = await buildForm(deps.service, turnLogger(context, deps.logger), { values: data, notice: passwordNotice(data) });
     await answerWithCard(context, card);
   };
