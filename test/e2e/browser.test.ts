@@ -1,28 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createLoginStandin, RunningLoginStandin } from '../../src/sandbox/login-standin';
-import { createUmpSandbox, RunningSandbox } from '../../src/sandbox/ump-sandbox';
 import { startTestBot, TestBot } from '../helpers/bot-harness';
 import { openPlayground, PlaygroundBrowser } from '../helpers/browser';
 import { Playground, startPlayground } from '../helpers/playground';
-import { livePlatformEnv } from '../helpers/world';
+import { Backends, startBackends } from '../helpers/world';
 
 /**
  * A person in a real browser: Debian's chromium through the Playground's web UI. Screenshots of each
  * stage go to test-artifacts/ (the README's pictures come from there).
  */
 describe('the create flow in the Playground web UI', () => {
-  let sb: RunningSandbox;
-  let login: RunningLoginStandin;
+  let backends: Backends;
   let bot: TestBot;
   let pg: Playground;
   let ui: PlaygroundBrowser;
 
   beforeAll(async () => {
-    const sandbox = createUmpSandbox({ mode: 'poll', stepMs: 700 });
-    sb = await sandbox.start(0);
-    login = await createLoginStandin().start(0);
-    bot = await startTestBot({ ...livePlatformEnv(sandbox, sb, login.url), UMP_POLL_INTERVAL_MS: '100', CARD_EDIT_MIN_INTERVAL_MS: '200' });
+    backends = await startBackends({ mode: 'poll', stepMs: 700 });
+    bot = await startTestBot({ ...backends.env, UMP_POLL_INTERVAL_MS: '100', CARD_EDIT_MIN_INTERVAL_MS: '200' });
     pg = await startPlayground({ botEndpoint: bot.messagesUrl });
     ui = await openPlayground(pg.url);
   }, 90_000);
@@ -31,8 +26,7 @@ describe('the create flow in the Playground web UI', () => {
     await ui?.close();
     await pg?.stop();
     await bot?.stop();
-    await login?.close();
-    await sb?.close();
+    await backends?.close();
   });
 
   it('new → client-side validation blocks a bad short name → submit → steps tick → Deployed', async () => {

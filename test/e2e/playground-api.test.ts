@@ -1,8 +1,7 @@
-import { createLoginStandin, RunningLoginStandin, TEST_TENANTS } from '../../src/sandbox/login-standin';
-import { createUmpSandbox, RunningSandbox, UmpSandbox } from '../../src/sandbox/ump-sandbox';
+import { TEST_TENANTS } from '../../src/sandbox/login-standin';
 import { startTestBot, TestBot } from '../helpers/bot-harness';
 import { cardOf, cardText, Playground, startPlayground, StreamMessage } from '../helpers/playground';
-import { EXTRA_TENANTS, livePlatformEnv, nextTenant } from '../helpers/world';
+import { Backends, nextTenant, startBackends } from '../helpers/world';
 
 /**
  * End to end through Microsoft's own Teams emulator (the Agents Playground), driven over the same
@@ -10,26 +9,21 @@ import { EXTRA_TENANTS, livePlatformEnv, nextTenant } from '../helpers/world';
  * stand-in, no stub connector.
  */
 describe('the product in the Agents Playground', () => {
-  let sandbox: UmpSandbox;
-  let sb: RunningSandbox;
-  let login: RunningLoginStandin;
+  let backends: Backends;
   let bot: TestBot;
   let pg: Playground;
   let n = 0;
 
   beforeAll(async () => {
-    sandbox = createUmpSandbox({ mode: 'poll', stepMs: 150 });
-    sb = await sandbox.start(0);
-    login = await createLoginStandin({ tenants: EXTRA_TENANTS }).start(0);
-    bot = await startTestBot({ ...livePlatformEnv(sandbox, sb, login.url), UMP_POLL_INTERVAL_MS: '50' });
+    backends = await startBackends({ mode: 'poll', stepMs: 150 });
+    bot = await startTestBot({ ...backends.env, UMP_POLL_INTERVAL_MS: '50' });
     pg = await startPlayground({ botEndpoint: bot.messagesUrl });
   }, 60_000);
 
   afterAll(async () => {
     await pg?.stop();
     await bot?.stop();
-    await login?.close();
-    await sb?.close();
+    await backends?.close();
   });
 
   const isForm = (m: StreamMessage) => cardText(cardOf(m)).includes('New Essentials customer');

@@ -2,14 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import axios from 'axios';
-import { createLoginStandin } from '../../src/sandbox/login-standin';
-import { createUmpSandbox } from '../../src/sandbox/ump-sandbox';
 import { actionExecuteInvoke, personalMessage } from '../helpers/activities';
 import { TEST_ENCRYPTION_KEY } from '../helpers/bot-harness';
 import { startBotProcess } from '../helpers/bot-process';
 import { startFakeConnector } from '../helpers/fake-connector';
 import { getFreePort } from '../helpers/ports';
-import { cardJson, livePlatformEnv, VALID_FORM } from '../helpers/world';
+import { cardJson, startBackends, VALID_FORM } from '../helpers/world';
 
 /** kill -9 the bot in the middle of a deployment, start it again on the same data: nothing is lost. */
 describe('requests survive a crash of the bot process', () => {
@@ -17,13 +15,12 @@ describe('requests survive a crash of the bot process', () => {
     ['mid-deployment (polling)', 'poll', 'AcmeKill', 'Deploying'],
     ['mid-create (the POST was in flight)', 'sync', 'slowKill', 'Creating'],
   ])('%s: the card reaches the final state and Live Platform received one create', async (_label, mode, shortName, killWhen) => {
-    const sandbox = createUmpSandbox({ mode: mode as 'poll' | 'sync', stepMs: 150, slowMs: 3_000 });
-    const sb = await sandbox.start(0);
-    const login = await createLoginStandin().start(0);
+    const backends = await startBackends({ mode: mode as 'poll' | 'sync', stepMs: 150, slowMs: 3_000 });
+    const { sandbox } = backends;
     const connector = await startFakeConnector();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-restart-'));
     const env = {
-      ...livePlatformEnv(sandbox, sb, login.url),
+      ...backends.env,
       DATA_DIR: dataDir,
       ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       UMP_POLL_INTERVAL_MS: '50',
@@ -57,8 +54,7 @@ describe('requests survive a crash of the bot process', () => {
     } finally {
       await bot.kill('SIGKILL');
       await connector.close();
-      await login.close();
-      await sb.close();
+      await backends.close();
     }
   }, 60_000);
 });

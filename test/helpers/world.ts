@@ -81,14 +81,41 @@ export function cardJson(call: RecordedCall | undefined): string {
   return JSON.stringify(call?.body?.attachments?.[0]?.content ?? {});
 }
 
-export async function startWorld(opts: { sandbox?: UmpSandboxOptions; env?: Record<string, string>; dataDir?: string } = {}): Promise<World> {
-  const sandbox = createUmpSandbox({ stepMs: 30, mode: 'poll', ...opts.sandbox });
+/** What the bot talks to besides Teams: the Live Platform sandbox and the login stand-in. */
+export interface Backends {
+  sandbox: UmpSandbox;
+  sandboxRun: RunningSandbox;
+  login: LoginStandin;
+  loginRun: RunningLoginStandin;
+  /** The bot settings that point it at both. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startBackends(sandboxOptions: UmpSandboxOptions = {}): Promise<Backends> {
+  const sandbox = createUmpSandbox({ stepMs: 30, mode: 'poll', ...sandboxOptions });
   const sandboxRun = await sandbox.start(0);
   const login = createLoginStandin({ tenants: EXTRA_TENANTS });
   const loginRun = await login.start(0);
+  return {
+    sandbox,
+    sandboxRun,
+    login,
+    loginRun,
+    env: livePlatformEnv(sandbox, sandboxRun, loginRun.url),
+    async close() {
+      await loginRun.close();
+      await sandboxRun.close();
+    },
+  };
+}
+
+export async function startWorld(opts: { sandbox?: UmpSandboxOptions; env?: Record<string, string>; dataDir?: string } = {}): Promise<World> {
+  const backends = await startBackends(opts.sandbox);
+  const { sandbox, sandboxRun, login, loginRun } = backends;
   const connector = await startFakeConnector();
   const env: Record<string, string> = {
-    ...livePlatformEnv(sandbox, sandboxRun, loginRun.url),
+    ...backends.env,
     TENANT_TIMEOUT_MS: '1000',
     ...(opts.dataDir ? { DATA_DIR: opts.dataDir } : {}),
     ...opts.env,
@@ -141,8 +168,7 @@ export async function startWorld(opts: { sandbox?: UmpSandboxOptions; env?: Reco
     async stop() {
       await bot.stop();
       await connector.close();
-      await loginRun.close();
-      await sandboxRun.close();
+      await backends.close();
     },
   };
   return world;
