@@ -69,6 +69,8 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
   const insertAudit = db.prepare(`INSERT INTO audit (request_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)`);
   const byId = db.prepare(`SELECT record FROM requests WHERE id = ?`);
   const byFormKey = db.prepare(`SELECT record FROM requests WHERE form_key = ?`);
+  // Asked on every submit: prepared once.
+  const activeByShortName = db.prepare(`SELECT record FROM requests WHERE short_name_lc = ? AND state IN (${ACTIVE_STATES.map(() => '?').join(',')}) LIMIT 1`);
   const updateReq = db.prepare(
     `UPDATE requests SET state = @state, version = @version, record = @record, updated_at = @updatedAt
      WHERE id = @id AND version = @version - 1`,
@@ -118,10 +120,7 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
       return rows.map((r) => parse(r)!);
     },
     async findActiveByShortName(shortName) {
-      const row = db
-        .prepare(`SELECT record FROM requests WHERE short_name_lc = ? AND state IN (${ACTIVE_STATES.map(() => '?').join(',')}) LIMIT 1`)
-        .get(shortName.toLowerCase(), ...ACTIVE_STATES) as Row | undefined;
-      return parse(row);
+      return parse(activeByShortName.get(shortName.toLowerCase(), ...ACTIVE_STATES) as Row | undefined);
     },
     async update(next, audit) {
       return db.transaction(() => {
