@@ -64,7 +64,12 @@ async function main(): Promise<void> {
   if (values.help) return void console.log(HELP);
   const mode = values.mode as 'poll' | 'sync' | 'task';
   if (!['poll', 'sync', 'task'].includes(mode)) throw new Error(`--mode must be poll, sync or task\n\n${HELP}`);
-  const ports = { bot: Number(values['bot-port']), playground: Number(values['playground-port']), sandbox: Number(values['sandbox-port']), login: Number(values['login-port']) };
+  const ports = {
+    bot: Number(values['bot-port']),
+    playground: Number(values['playground-port']),
+    sandbox: Number(values['sandbox-port']),
+    login: Number(values['login-port']),
+  };
   for (const [name, port] of Object.entries(ports)) {
     if (!(await portFree(port))) throw new Error(`port ${port} (${name}) is in use: stop what runs there, or pass --${name}-port`);
   }

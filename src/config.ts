@@ -14,35 +14,32 @@ const intMs = (min: number) => z.coerce.number().int().min(min);
 const url = (what: string) => z.url({ message: `expected an absolute http(s) URL (${what})`, protocol: /^https?$/ });
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const EnvSchema = z
-  .object({
-    PORT: withDefault(z.coerce.number().int().min(0).max(65535), 3978),
-    HOST: opt(z.string()),
-    MICROSOFT_APP_ID: opt(z.string()),
-    MICROSOFT_APP_PASSWORD: opt(z.string()),
-    MICROSOFT_APP_TYPE: withDefault(z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']), 'SingleTenant'),
-    MICROSOFT_APP_TENANT_ID: opt(z.string()),
-    UMP_BASE_URL: opt(url('the provider portal plus /tenantui, e.g. https://portal.example.net/tenantui')),
-    UMP_TOKEN_URL: opt(url('the Entra v2 token endpoint, e.g. https://login.microsoftonline.com/<sp-tenant>/oauth2/v2.0/token')),
-    UMP_CLIENT_ID: opt(z.string()),
-    UMP_CLIENT_SECRET: opt(z.string()),
-    UMP_SCOPE: opt(z.string()),
-    UMP_TIMEOUT_MS: withDefault(intMs(100), 30_000),
-    UMP_CREATE_TIMEOUT_MS: withDefault(intMs(100), 600_000),
-    UMP_POLL_INTERVAL_MS: withDefault(intMs(10), 3_000),
-    UMP_DEPLOY_TIMEOUT_MS: withDefault(intMs(1_000), 3_600_000),
-    ENTRA_AUTHORITY: withDefault(url('e.g. https://login.microsoftonline.com'), 'https://login.microsoftonline.com'),
-    TENANT_UNVERIFIED_POLICY: withDefault(z.enum(['block', 'warn']), 'block'),
-    TENANT_TIMEOUT_MS: withDefault(intMs(100), 3_000),
-    DATA_DIR: withDefault(z.string(), './data'),
-    ENCRYPTION_KEY: opt(
-      z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes in base64 (openssl rand -base64 32)'),
-    ),
-    DEV_MODE: withDefault(bool, 'false'),
-    CARD_EDIT_MIN_INTERVAL_MS: withDefault(intMs(0), 1_500),
-    LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
-    LOG_FORMAT: opt(z.enum(['json', 'pretty'])),
-  });
+const EnvSchema = z.object({
+  PORT: withDefault(z.coerce.number().int().min(0).max(65535), 3978),
+  HOST: opt(z.string()),
+  MICROSOFT_APP_ID: opt(z.string()),
+  MICROSOFT_APP_PASSWORD: opt(z.string()),
+  MICROSOFT_APP_TYPE: withDefault(z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']), 'SingleTenant'),
+  MICROSOFT_APP_TENANT_ID: opt(z.string()),
+  UMP_BASE_URL: opt(url('the provider portal plus /tenantui, e.g. https://portal.example.net/tenantui')),
+  UMP_TOKEN_URL: opt(url('the Entra v2 token endpoint, e.g. https://login.microsoftonline.com/<sp-tenant>/oauth2/v2.0/token')),
+  UMP_CLIENT_ID: opt(z.string()),
+  UMP_CLIENT_SECRET: opt(z.string()),
+  UMP_SCOPE: opt(z.string()),
+  UMP_TIMEOUT_MS: withDefault(intMs(100), 30_000),
+  UMP_CREATE_TIMEOUT_MS: withDefault(intMs(100), 600_000),
+  UMP_POLL_INTERVAL_MS: withDefault(intMs(10), 3_000),
+  UMP_DEPLOY_TIMEOUT_MS: withDefault(intMs(1_000), 3_600_000),
+  ENTRA_AUTHORITY: withDefault(url('e.g. https://login.microsoftonline.com'), 'https://login.microsoftonline.com'),
+  TENANT_UNVERIFIED_POLICY: withDefault(z.enum(['block', 'warn']), 'block'),
+  TENANT_TIMEOUT_MS: withDefault(intMs(100), 3_000),
+  DATA_DIR: withDefault(z.string(), './data'),
+  ENCRYPTION_KEY: opt(z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes in base64 (openssl rand -base64 32)')),
+  DEV_MODE: withDefault(bool, 'false'),
+  CARD_EDIT_MIN_INTERVAL_MS: withDefault(intMs(0), 1_500),
+  LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  LOG_FORMAT: opt(z.enum(['json', 'pretty'])),
+});
 
 const UMP_KEYS = ['UMP_BASE_URL', 'UMP_TOKEN_URL', 'UMP_CLIENT_ID', 'UMP_CLIENT_SECRET', 'UMP_SCOPE'] as const;
 
@@ -100,7 +97,9 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee env.sample for every variable and its meaning.`);
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee env.sample for every variable and its meaning.`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -127,9 +126,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     ump:
       e.UMP_BASE_URL && e.UMP_TOKEN_URL && e.UMP_CLIENT_ID && e.UMP_CLIENT_SECRET && e.UMP_SCOPE
-        ? { baseUrl: e.UMP_BASE_URL.replace(/\/+$/, ''), tokenUrl: e.UMP_TOKEN_URL, clientId: e.UMP_CLIENT_ID, clientSecret: e.UMP_CLIENT_SECRET, scope: e.UMP_SCOPE }
+        ? {
+            baseUrl: e.UMP_BASE_URL.replace(/\/+$/, ''),
+            tokenUrl: e.UMP_TOKEN_URL,
+            clientId: e.UMP_CLIENT_ID,
+            clientSecret: e.UMP_CLIENT_SECRET,
+            scope: e.UMP_SCOPE,
+          }
         : undefined,
-    umpTimeouts: { requestMs: e.UMP_TIMEOUT_MS, createMs: e.UMP_CREATE_TIMEOUT_MS, pollIntervalMs: e.UMP_POLL_INTERVAL_MS, deployTimeoutMs: e.UMP_DEPLOY_TIMEOUT_MS },
+    umpTimeouts: {
+      requestMs: e.UMP_TIMEOUT_MS,
+      createMs: e.UMP_CREATE_TIMEOUT_MS,
+      pollIntervalMs: e.UMP_POLL_INTERVAL_MS,
+      deployTimeoutMs: e.UMP_DEPLOY_TIMEOUT_MS,
+    },
     tenant: { authority: e.ENTRA_AUTHORITY.replace(/\/+$/, ''), unverifiedPolicy: e.TENANT_UNVERIFIED_POLICY, timeoutMs: e.TENANT_TIMEOUT_MS },
     dataDir: path.resolve(e.DATA_DIR),
     encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'base64') : undefined,

@@ -43,7 +43,9 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     ? createUmpClient({ ...config.ump, requestTimeoutMs: config.umpTimeouts.requestMs, createTimeoutMs: config.umpTimeouts.createMs, logger })
     : undefined;
   if (!ump) {
-    logger.warn('Live Platform is not configured (UMP_BASE_URL, UMP_TOKEN_URL, UMP_CLIENT_ID, UMP_CLIENT_SECRET, UMP_SCOPE): the form opens but customers cannot be created; npm run dev starts a local sandbox');
+    logger.warn(
+      'Live Platform is not configured (UMP_BASE_URL, UMP_TOKEN_URL, UMP_CLIENT_ID, UMP_CLIENT_SECRET, UMP_SCOPE): the form opens but customers cannot be created; npm run dev starts a local sandbox',
+    );
   }
   const tenants = createTenantLookup({ authority: config.tenant.authority, timeoutMs: config.tenant.timeoutMs, logger });
   const adapter = createAdapter(config);

@@ -105,9 +105,14 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
       nextSlot.set(convId(req), Date.now() + deps.minIntervalMs);
       if (activityId) {
         try {
-          await withRetry('edit card', () => inConversation(ref, async (ctx) => {
-            await ctx.updateActivity({ ...cardActivity(card), id: activityId });
-          }), req);
+          await withRetry(
+            'edit card',
+            () =>
+              inConversation(ref, async (ctx) => {
+                await ctx.updateActivity({ ...cardActivity(card), id: activityId });
+              }),
+            req,
+          );
           e.sentJson = json;
           return;
         } catch (err) {
@@ -117,9 +122,14 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
         }
       }
       let newId: string | undefined;
-      await withRetry('post card', () => inConversation(ref, async (ctx) => {
-        newId = (await ctx.sendActivity(cardActivity(card)))?.id;
-      }), req);
+      await withRetry(
+        'post card',
+        () =>
+          inConversation(ref, async (ctx) => {
+            newId = (await ctx.sendActivity(cardActivity(card)))?.id;
+          }),
+        req,
+      );
       e.sentJson = json;
       if (newId) {
         e.activityId = newId;
@@ -129,7 +139,10 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
       const f = describeConnectorError(err);
       if (botRemoved(f)) {
         e.dead = true;
-        deps.logger.warn({ requestId: req.id, status: f.status, code: f.code }, 'bot is no longer in the conversation; the card will not be updated (the request itself goes on)');
+        deps.logger.warn(
+          { requestId: req.id, status: f.status, code: f.code },
+          'bot is no longer in the conversation; the card will not be updated (the request itself goes on)',
+        );
       } else {
         deps.logger.error({ requestId: req.id, status: f.status, code: f.code, err: { message: (err as Error)?.message } }, 'card update failed');
       }

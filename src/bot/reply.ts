@@ -17,10 +17,12 @@ export async function sendInvokeCard(context: TurnContext, card: AdaptiveCardJso
   await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } } });
 }
 
-
 export async function sendInvokeError(context: TurnContext, statusCode: 400 | 500, message: string): Promise<void> {
   await context.sendActivity({
     type: 'invokeResponse',
-    value: { status: 200, body: { statusCode, type: 'application/vnd.microsoft.error', value: { code: statusCode === 400 ? 'BadRequest' : 'InternalError', message } } },
+    value: {
+      status: 200,
+      body: { statusCode, type: 'application/vnd.microsoft.error', value: { code: statusCode === 400 ? 'BadRequest' : 'InternalError', message } },
+    },
   });
 }

@@ -27,10 +27,16 @@ export const CUSTOM_VARS_TEXT_FIELD = 'customVariables';
 
 const str = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : v);
 const optionalText = (max: number, label: string) =>
-  z.preprocess((v) => {
-    const s = str(v);
-    return s === '' ? undefined : s;
-  }, z.string({ message: `${label} must be text` }).max(max, `${label} must be at most ${max} characters`).optional());
+  z.preprocess(
+    (v) => {
+      const s = str(v);
+      return s === '' ? undefined : s;
+    },
+    z
+      .string({ message: `${label} must be text` })
+      .max(max, `${label} must be at most ${max} characters`)
+      .optional(),
+  );
 
 const positiveId = (label: string) =>
   z.preprocess(
@@ -63,7 +69,10 @@ export const CustomerInputSchema = z.object({
     str,
     z.enum(['IPGROUP_TYPE', 'TENANT_TYPE'], { message: 'Customer type must be IPGROUP_TYPE (IP Group on the SBC) or TENANT_TYPE (linked by tenant id)' }),
   ),
-  msTenantId: z.preprocess(str, z.string({ message: 'Microsoft tenant is required' }).min(1, 'Microsoft tenant is required').max(256, 'Microsoft tenant is too long')),
+  msTenantId: z.preprocess(
+    str,
+    z.string({ message: 'Microsoft tenant is required' }).min(1, 'Microsoft tenant is required').max(256, 'Microsoft tenant is too long'),
+  ),
   channelId: optionalText(64, 'Channel id'),
   lcCustomerId: optionalText(64, 'Live Platform customer id'),
   CacProfile: optionalText(200, 'CAC profile'),

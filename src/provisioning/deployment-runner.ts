@@ -39,7 +39,11 @@ export function mergeSteps(previous: ObservedStep[], current: ProgressSnapshot['
 }
 
 function isTransient(err: unknown): boolean {
-  return err instanceof UmpTimeoutError || err instanceof UmpNetworkError || (err instanceof UmpHttpError && (err.status >= 500 || err.status === 429 || err.status === 408));
+  return (
+    err instanceof UmpTimeoutError ||
+    err instanceof UmpNetworkError ||
+    (err instanceof UmpHttpError && (err.status >= 500 || err.status === 429 || err.status === 408))
+  );
 }
 
 export function toApiRequest(req: ProvisioningRequest, secrets: Record<string, string>): CreateCustomerRequest {
@@ -119,8 +123,7 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
       );
     }
     if (s.phase === 'failed') return commit(req, { steps, ump: umpNext, state: 'failed', failure: failureFromSnapshot(s) }, 'failed', { rawState: s.rawState });
-    const changed =
-      req.state !== 'deploying' || JSON.stringify(steps) !== JSON.stringify(req.steps) || JSON.stringify(umpNext) !== JSON.stringify(req.ump);
+    const changed = req.state !== 'deploying' || JSON.stringify(steps) !== JSON.stringify(req.steps) || JSON.stringify(umpNext) !== JSON.stringify(req.ump);
     if (!changed) return req;
     return commit(req, { state: 'deploying', steps, ump: umpNext }, req.state === 'deploying' ? undefined : 'deploying', { mode: umpNext.mode });
   }
@@ -170,7 +173,10 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
         const secrets = await store.secrets(req.id);
         const outcome = await ump.createCustomer(toApiRequest(current, secrets), { reconcileFirst: reconcile });
         if (outcome.mode === 'task') {
-          return commit(current, { state: 'deploying', ump: { ...current.ump, mode: 'task', jobId: outcome.jobId } }, 'deploying', { mode: 'task', jobId: outcome.jobId });
+          return commit(current, { state: 'deploying', ump: { ...current.ump, mode: 'task', jobId: outcome.jobId } }, 'deploying', {
+            mode: 'task',
+            jobId: outcome.jobId,
+          });
         }
         return applySnapshot(current, outcome.snapshot, { mode: outcome.mode, customerGuid: outcome.customerGuid, adopted: outcome.adopted });
       } catch (err) {

@@ -20,13 +20,28 @@ export function failureFromError(err: unknown): Failure {
     };
   }
   if (err instanceof UmpAuthError) {
-    return { step: 'Sign in to Live Platform', message: err.userMessage, hint: 'Nothing was created. Ask the bot administrator to fix the Live Platform credentials, then try again.' };
+    return {
+      step: 'Sign in to Live Platform',
+      message: err.userMessage,
+      hint: 'Nothing was created. Ask the bot administrator to fix the Live Platform credentials, then try again.',
+    };
   }
   if (err instanceof UmpDeploymentError) {
-    return { step: 'Submit to Live Platform', message: err.userMessage, errorDetails: err.errorDetails, traceId: err.traceId, errorTicket: err.errorTicket, hint: AGAIN };
+    return {
+      step: 'Submit to Live Platform',
+      message: err.userMessage,
+      errorDetails: err.errorDetails,
+      traceId: err.traceId,
+      errorTicket: err.errorTicket,
+      hint: AGAIN,
+    };
   }
   if (err instanceof UmpShapeError) {
-    return { step: 'Submit to Live Platform', message: 'Live Platform answered in a way the bot does not understand.', hint: 'Check the customer in the Live Platform portal before trying again.' };
+    return {
+      step: 'Submit to Live Platform',
+      message: 'Live Platform answered in a way the bot does not understand.',
+      hint: 'Check the customer in the Live Platform portal before trying again.',
+    };
   }
   if (err instanceof UmpError) {
     return { step: 'Submit to Live Platform', message: err.userMessage, traceId: err.traceId, errorTicket: err.errorTicket, hint: AGAIN };

@@ -11,8 +11,7 @@ import { createTtlCache } from './ttl-cache';
 import { withDeadline } from '../deadline';
 
 export type SubmitResult =
-  | { kind: 'invalid'; fieldErrors: FieldErrors; formError?: string }
-  | { kind: 'accepted'; request: ProvisioningRequest; created: boolean };
+  { kind: 'invalid'; fieldErrors: FieldErrors; formError?: string } | { kind: 'accepted'; request: ProvisioningRequest; created: boolean };
 
 export interface SubmitInput {
   /** Idempotency key: the same form submitted twice yields one request. */
@@ -153,7 +152,12 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       };
       let res;
       try {
-        res = await store.insert(request, secrets, { at: now, actor: input.actor.id, action: 'submitted', detail: { shortName: spec.shortName, by: input.actor.name } });
+        res = await store.insert(request, secrets, {
+          at: now,
+          actor: input.actor.id,
+          action: 'submitted',
+          detail: { shortName: spec.shortName, by: input.actor.name },
+        });
       } catch (err) {
         if (err instanceof ActiveShortNameConflict) {
           return { kind: 'invalid', fieldErrors: { shortName: [`A request for '${spec.shortName}' was submitted a moment ago and is in progress.`] } };

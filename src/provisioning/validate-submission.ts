@@ -18,9 +18,7 @@ export interface SubmissionChecks {
   activeRequest(shortName: string): Promise<ProvisioningRequest | undefined>;
 }
 
-export type CheckedSubmission =
-  | { ok: true; value: CustomerInput; tenantId: string; warnings: string[] }
-  | { ok: false; fieldErrors: FieldErrors };
+export type CheckedSubmission = { ok: true; value: CustomerInput; tenantId: string; warnings: string[] } | { ok: false; fieldErrors: FieldErrors };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,7 +33,11 @@ async function resolveCleanup(raw: Record<string, unknown>, scripts: Promise<Onb
     return {};
   }
   if (cleanup === AUTO_CLEANUP && Number.isInteger(onboarding) && onboarding > 0) {
-    return { sbcCleanupScript: [`No cleanup script is related to onboarding script ${onboarding} in Live Platform (or the list could not be loaded): choose the cleanup script.`] };
+    return {
+      sbcCleanupScript: [
+        `No cleanup script is related to onboarding script ${onboarding} in Live Platform (or the list could not be loaded): choose the cleanup script.`,
+      ],
+    };
   }
   return {};
 }
@@ -46,7 +48,9 @@ async function checkTenant(input: string, c: SubmissionChecks): Promise<{ tenant
   if (t.status === 'invalid' || t.status === 'not_found') return { error: t.message };
   if (c.unverifiedTenantPolicy === 'block') return { error: `The tenant could not be verified with Microsoft right now (${t.reason}). Try again in a minute.` };
   if (!GUID.test(input)) {
-    return { error: 'The tenant could not be verified with Microsoft right now, so a domain cannot be turned into a tenant id. Enter the tenant GUID instead.' };
+    return {
+      error: 'The tenant could not be verified with Microsoft right now, so a domain cannot be turned into a tenant id. Enter the tenant GUID instead.',
+    };
   }
   return {
     tenantId: input.toLowerCase(),
@@ -62,7 +66,8 @@ async function duplicates(shortName: string, tenantId: string | undefined, list:
   if (mine) errors.shortName = [`A request for '${mine.customer.shortName}' is already in progress (${mine.id}, by ${mine.requestedBy.name}).`];
   else if (byName) errors.shortName = [`A customer named '${byName.shortName}' already exists in Live Platform. Choose another short name.`];
   const byTenant = tenantId ? list?.find((x) => x.msTenantId?.toLowerCase() === tenantId) : undefined;
-  if (byTenant) errors.msTenantId = [`This Microsoft tenant already belongs to customer '${byTenant.shortName}' in Live Platform; a tenant can be onboarded only once.`];
+  if (byTenant)
+    errors.msTenantId = [`This Microsoft tenant already belongs to customer '${byTenant.shortName}' in Live Platform; a tenant can be onboarded only once.`];
   return errors;
 }
 
@@ -84,9 +89,10 @@ export async function validateSubmission(untrusted: Record<string, unknown>, c: 
   }
   const v = parsed.value;
   const [tenant, list] = await Promise.all([checkTenant(v.msTenantId, c), customers]);
-  const warnings = [tenant.warning, list ? undefined : 'Live Platform was slow to list customers, so the duplicate check is left to Live Platform itself.'].filter(
-    (w): w is string => !!w,
-  );
+  const warnings = [
+    tenant.warning,
+    list ? undefined : 'Live Platform was slow to list customers, so the duplicate check is left to Live Platform itself.',
+  ].filter((w): w is string => !!w);
   const fieldErrors: FieldErrors = { ...(await duplicates(v.shortName, tenant.tenantId, list, c)), ...(tenant.error ? { msTenantId: [tenant.error] } : {}) };
   if (Object.keys(fieldErrors).length || !tenant.tenantId) return { ok: false, fieldErrors };
   return { ok: true, value: v, tenantId: tenant.tenantId, warnings };

@@ -60,7 +60,14 @@ function customerBody(c: SandboxCustomer, s: SandboxSettings, now: number): Reco
 
 function customerV3(c: SandboxCustomer, s: SandboxSettings, now: number, allDetails: boolean): Record<string, unknown> {
   const p = progressAt(c, now);
-  const site = { SiteLocationId: c.siteLocationId, SbcId: c.sbcId, SbcName: c.sbcName, sbcDeploymentState: p.state, SbcOnboardingScript: c.onboardingScriptId, SbcCleanupScript: c.cleanupScriptId };
+  const site = {
+    SiteLocationId: c.siteLocationId,
+    SbcId: c.sbcId,
+    SbcName: c.sbcName,
+    sbcDeploymentState: p.state,
+    SbcOnboardingScript: c.onboardingScriptId,
+    SbcCleanupScript: c.cleanupScriptId,
+  };
   const body: Record<string, unknown> = {
     UmpCustomerGuid: c.guid,
     CustomerShortName: c.shortName,
@@ -88,7 +95,9 @@ function scriptBody(t: SeedScript, s: SandboxSettings, allDetails: boolean): Rec
       Name: t.name,
       ScriptType: t.scriptType,
       Description: t.description,
-      ...(allDetails ? { CustomerVariables: t.customerVariables.join(','), RelatedScripts: t.relatedScripts.map((r) => ({ Key: String(r.key), Value: r.value })) } : {}),
+      ...(allDetails
+        ? { CustomerVariables: t.customerVariables.join(','), RelatedScripts: t.relatedScripts.map((r) => ({ Key: String(r.key), Value: r.value })) }
+        : {}),
     };
   }
   return {
@@ -129,7 +138,10 @@ async function createCustomer(ctx: RouteContext, req: ApiRequest): Promise<Reply
   try {
     body = JSON.parse(req.bodyText);
   } catch {
-    return validationProblem({ $: ["The request body is not valid JSON. Path: $ | LineNumber: 0 | BytePositionInLine: 0."], request: ['The request field is required.'] });
+    return validationProblem({
+      $: ['The request body is not valid JSON. Path: $ | LineNumber: 0 | BytePositionInLine: 0.'],
+      request: ['The request field is required.'],
+    });
   }
   const state = ctx.state();
   const s = ctx.settings();
@@ -196,7 +208,10 @@ function listScriptTemplates(ctx: RouteContext, req: ApiRequest): Reply {
   if (Object.keys(errors).length > 0) return validationProblem(errors);
   const allDetails = (req.query.get('allDetails') ?? '').toLowerCase() === 'true';
   const matching = ctx.state().scripts.filter((t) => wanted === undefined || t.scriptType === wanted);
-  return json(200, matching.slice(page * size, page * size + size).map((t) => scriptBody(t, ctx.settings(), allDetails)));
+  return json(
+    200,
+    matching.slice(page * size, page * size + size).map((t) => scriptBody(t, ctx.settings(), allDetails)),
+  );
 }
 
 const GUIDISH = '([^/]+)';
@@ -236,7 +251,10 @@ export const ROUTES: Route[] = [
     pattern: /^\/api\/v3\/customer\/?$/i,
     handle(ctx, req) {
       const all = (req.query.get('allDetails') ?? '').toLowerCase() === 'true';
-      return json(200, [...ctx.state().customers.values()].map((c) => customerV3(c, ctx.settings(), ctx.now(), all)));
+      return json(
+        200,
+        [...ctx.state().customers.values()].map((c) => customerV3(c, ctx.settings(), ctx.now(), all)),
+      );
     },
   },
   {

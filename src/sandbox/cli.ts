@@ -67,7 +67,14 @@ async function main(): Promise<void> {
     return;
   }
   const o = parsed.data;
-  const sandbox = createUmpSandbox({ mode: o.mode, stepMs: o.stepMs, slowMs: o.slowMs, casing: o.casing, tokenTtlSec: o.tokenTtlSec, onRequest: o.quiet ? undefined : printRequest });
+  const sandbox = createUmpSandbox({
+    mode: o.mode,
+    stepMs: o.stepMs,
+    slowMs: o.slowMs,
+    casing: o.casing,
+    tokenTtlSec: o.tokenTtlSec,
+    onRequest: o.quiet ? undefined : printRequest,
+  });
   const running = await sandbox.start(o.port, o.host);
   const c = sandbox.credentials;
   console.log(`Live Platform sandbox listening on ${running.url} (mode ${o.mode}, ${o.stepMs} ms per step)

@@ -51,7 +51,12 @@ export function createControlApi(d: ControlDeps): ControlApi {
       d.log.clear();
       return json(200, { cleared: true });
     }
-    if (method === 'GET' && sub === '/config') return json(200, { settings: d.settings(), faults: d.faults.pending(), credentials: { clientId: d.credentials.clientId, scope: d.credentials.scope, tenant: d.credentials.tenant } });
+    if (method === 'GET' && sub === '/config')
+      return json(200, {
+        settings: d.settings(),
+        faults: d.faults.pending(),
+        credentials: { clientId: d.credentials.clientId, scope: d.credentials.scope, tenant: d.credentials.tenant },
+      });
     if (method === 'POST' && sub === '/config') {
       let body: unknown;
       try {
@@ -60,7 +65,8 @@ export function createControlApi(d: ControlDeps): ControlApi {
         return json(400, { error: 'body is not JSON' });
       }
       const parsed = configBodySchema.safeParse(body);
-      if (!parsed.success) return json(400, { error: 'invalid sandbox config', issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
+      if (!parsed.success)
+        return json(400, { error: 'invalid sandbox config', issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
       const { faults: newFaults, clearFaults, expireTokens, ...patch } = parsed.data;
       if (clearFaults) d.faults.clear();
       if (newFaults) d.faults.add(...newFaults);
@@ -73,8 +79,17 @@ export function createControlApi(d: ControlDeps): ControlApi {
       return json(200, { reset: true, settings: d.settings() });
     }
     if (method === 'GET' && sub === '/state') {
-      return json(200, { customers: d.customers(), sbcs: d.state().sbcs, channels: d.state().channels, lcCustomers: d.state().lcCustomers, scriptTemplates: d.state().scripts.length });
+      return json(200, {
+        customers: d.customers(),
+        sbcs: d.state().sbcs,
+        channels: d.state().channels,
+        lcCustomers: d.state().lcCustomers,
+        scriptTemplates: d.state().scripts.length,
+      });
     }
-    return json(404, { error: `unknown sandbox control endpoint ${method} ${path}`, endpoints: ['GET /_sandbox/requests', 'DELETE /_sandbox/requests', 'GET|POST /_sandbox/config', 'POST /_sandbox/reset', 'GET /_sandbox/state'] });
+    return json(404, {
+      error: `unknown sandbox control endpoint ${method} ${path}`,
+      endpoints: ['GET /_sandbox/requests', 'DELETE /_sandbox/requests', 'GET|POST /_sandbox/config', 'POST /_sandbox/reset', 'GET /_sandbox/state'],
+    });
   };
 }

@@ -211,7 +211,10 @@ function openIdConfiguration(origin: string, guid: string): Record<string, unkno
 function invalidTenant(origin: string, tenant: string): Record<string, unknown> {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     error: 'invalid_tenant',
     error_description:

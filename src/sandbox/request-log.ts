@@ -6,15 +6,7 @@ import { REDACTED, redactText, redactValue } from '../ump/redact';
  */
 
 export type RouteName =
-  | 'token'
-  | 'createCustomer'
-  | 'getCustomer'
-  | 'deleteCustomer'
-  | 'getTask'
-  | 'listCustomers'
-  | 'getCustomerV3'
-  | 'listScriptTemplates'
-  | 'unknown';
+  'token' | 'createCustomer' | 'getCustomer' | 'deleteCustomer' | 'getTask' | 'listCustomers' | 'getCustomerV3' | 'listScriptTemplates' | 'unknown';
 
 export interface RecordedRequest {
   seq: number;

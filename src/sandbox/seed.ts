@@ -69,7 +69,14 @@ export function seedScripts(): SeedScript[] {
   for (const [id, name, description, customerVariables] of ONBOARDING) {
     const cleanupId = cleanupIdOf(id);
     scripts.push({ id, name, scriptType: SCRIPT_TYPE.SBC, description, customerVariables, relatedScripts: [{ key: cleanupId, value: `${name}Cleanup` }] });
-    scripts.push({ id: cleanupId, name: `${name}Cleanup`, scriptType: SCRIPT_TYPE.SBC, description: `Removes what ${name} configured`, customerVariables: [], relatedScripts: [] });
+    scripts.push({
+      id: cleanupId,
+      name: `${name}Cleanup`,
+      scriptType: SCRIPT_TYPE.SBC,
+      description: `Removes what ${name} configured`,
+      customerVariables: [],
+      relatedScripts: [],
+    });
   }
   for (const [id, name, description] of M365) {
     scripts.push({ id, name, scriptType: SCRIPT_TYPE.M365, description, customerVariables: [], relatedScripts: [] });

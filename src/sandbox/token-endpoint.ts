@@ -44,7 +44,10 @@ export function createTokenStore(): TokenStore {
 function entraError(status: number, error: string, code: number, description: string): Reply {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return json(status, {
     error,
     error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
@@ -60,7 +63,12 @@ const missing = (param: string) => entraError(400, 'invalid_request', 900144, `T
 
 export function handleTokenRequest(tenant: string, form: URLSearchParams, s: TokenSettings, store: TokenStore, now: number): Reply {
   if (tenant.toLowerCase() !== s.tenant.toLowerCase()) {
-    return entraError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    return entraError(
+      400,
+      'invalid_request',
+      90002,
+      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+    );
   }
   const grant = form.get('grant_type');
   if (!grant) return missing('grant_type');
@@ -76,7 +84,8 @@ export function handleTokenRequest(tenant: string, form: URLSearchParams, s: Tok
     );
   }
   const secret = form.get('client_secret');
-  if (!secret) return entraError(401, 'invalid_client', 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
+  if (!secret)
+    return entraError(401, 'invalid_client', 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
   if (secret !== s.clientSecret) {
     return entraError(
       401,
@@ -88,11 +97,21 @@ export function handleTokenRequest(tenant: string, form: URLSearchParams, s: Tok
   const scope = form.get('scope');
   if (!scope) return missing('scope');
   if (!scope.endsWith('/.default')) {
-    return entraError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    return entraError(
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
   if (scope !== s.scope) {
     const resource = scope.slice(0, -'/.default'.length);
-    return entraError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${s.tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
+    return entraError(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${resource} was not found in the tenant named ${s.tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    );
   }
   const ttl = s.tokenTtlSec;
   return json(200, { token_type: 'Bearer', expires_in: ttl, ext_expires_in: ttl, access_token: store.issue(ttl, now) });

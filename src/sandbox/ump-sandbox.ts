@@ -141,7 +141,14 @@ export function createUmpSandbox(opts: UmpSandboxOptions = {}): UmpSandbox {
   function customersView(): SandboxCustomerView[] {
     return [...state.customers.values()].map((c) => {
       const p = progressAt(c, now());
-      return { guid: c.guid, shortName: c.shortName, msTenantId: c.msTenantId, deploymentState: p.state, steps: p.steps.length, ...(c.jobId ? { jobId: c.jobId } : {}) };
+      return {
+        guid: c.guid,
+        shortName: c.shortName,
+        msTenantId: c.msTenantId,
+        deploymentState: p.state,
+        steps: p.steps.length,
+        ...(c.jobId ? { jobId: c.jobId } : {}),
+      };
     });
   }
 
@@ -227,7 +234,12 @@ export function createUmpSandbox(opts: UmpSandboxOptions = {}): UmpSandbox {
         reply = json(404, `No Live Platform endpoint at ${path}; the API lives under ${API_PREFIX}/api/...`);
       } else if (auth !== 'valid') {
         // Undocumented; assumed: an empty body and a WWW-Authenticate challenge.
-        reply = { status: 401, headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="The access token is ${auth === 'none' ? 'missing' : 'invalid or expired'}"` } };
+        reply = {
+          status: 401,
+          headers: {
+            'WWW-Authenticate': `Bearer error="invalid_token", error_description="The access token is ${auth === 'none' ? 'missing' : 'invalid or expired'}"`,
+          },
+        };
       } else if (!resolved?.route) {
         reply = resolved?.status === 405 ? json(405, `Method ${method} is not allowed on ${path}`) : json(404, `No endpoint ${method} ${path}`);
       } else {

@@ -50,7 +50,8 @@ export function validateCreate(body: unknown, ctx: ValidationContext): { ok: tru
   if (typeof shortName !== 'string' || shortName === '') add('ShortName', 'The ShortName field is required.');
   else {
     for (const p of shortNameProblems(shortName)) add('ShortName', p);
-    if (ctx.existing.some((c) => c.shortName.toLowerCase() === shortName.toLowerCase())) add('ShortName', `A customer with the short name '${shortName}' already exists.`);
+    if (ctx.existing.some((c) => c.shortName.toLowerCase() === shortName.toLowerCase()))
+      add('ShortName', `A customer with the short name '${shortName}' already exists.`);
   }
 
   const fullName = get(body, 'fullName');
@@ -79,7 +80,8 @@ export function validateCreate(body: unknown, ctx: ValidationContext): { ok: tru
       if (!onboarding) add('SiteLocation.SbcOnboardingScript', `Script template ${onboardingId} does not exist.`);
       else if (onboarding.scriptType !== SCRIPT_TYPE.SBC) add('SiteLocation.SbcOnboardingScript', `Script template ${onboardingId} is not an SBC script.`);
     }
-    if (!Number.isNaN(cleanupId) && !ctx.scripts.some((s) => s.id === cleanupId)) add('SiteLocation.SbcCleanupScript', `Script template ${cleanupId} does not exist.`);
+    if (!Number.isNaN(cleanupId) && !ctx.scripts.some((s) => s.id === cleanupId))
+      add('SiteLocation.SbcCleanupScript', `Script template ${cleanupId} does not exist.`);
   }
 
   const ovoc = get(body, 'ovocCustomerType');
@@ -89,26 +91,32 @@ export function validateCreate(body: unknown, ctx: ValidationContext): { ok: tru
   const msTenantId = get(body, 'msTenantId');
   if (typeof msTenantId !== 'string' || msTenantId === '') add('MsTenantId', 'The MsTenantId field is required.');
   else if (!GUID.test(msTenantId)) add('MsTenantId', 'MsTenantId must be the Microsoft 365 tenant id (a GUID).');
-  else if (ctx.uniqueTenant && ctx.existing.some((c) => c.msTenantId.toLowerCase() === msTenantId.toLowerCase())) add('MsTenantId', 'This MsTenant already exists as an UMP lead!');
+  else if (ctx.uniqueTenant && ctx.existing.some((c) => c.msTenantId.toLowerCase() === msTenantId.toLowerCase()))
+    add('MsTenantId', 'This MsTenant already exists as an UMP lead!');
 
   const channelId = get(body, 'channelId');
-  if (channelId != null && channelId !== '' && !ctx.channels.some((c) => c.id === String(channelId))) add('ChannelId', `Channel ${String(channelId)} does not exist.`);
+  if (channelId != null && channelId !== '' && !ctx.channels.some((c) => c.id === String(channelId)))
+    add('ChannelId', `Channel ${String(channelId)} does not exist.`);
   const lcCustomerId = get(body, 'lcCustomerId');
-  if (lcCustomerId != null && lcCustomerId !== '' && !ctx.lcCustomers.includes(String(lcCustomerId))) add('LcCustomerId', `Live Platform customer ${String(lcCustomerId)} does not exist.`);
+  if (lcCustomerId != null && lcCustomerId !== '' && !ctx.lcCustomers.includes(String(lcCustomerId)))
+    add('LcCustomerId', `Live Platform customer ${String(lcCustomerId)} does not exist.`);
 
   const params = get(body, 'scriptParameters');
   if (!isObj(params)) add('ScriptParameters', 'The ScriptParameters field is required.');
   else {
     for (const [k, v] of Object.entries(params)) {
       if (v != null && typeof v !== 'string') add(`ScriptParameters.${k}`, 'The JSON value could not be converted to System.String.');
-      if (/^customvar\./i.test(k) && !/^CustomVar\.Variable[1-9]\d*$/i.test(k)) add(`ScriptParameters.${k}`, 'Custom variables are named CustomVar.Variable<N>, N counting from 1.');
+      if (/^customvar\./i.test(k) && !/^CustomVar\.Variable[1-9]\d*$/i.test(k))
+        add(`ScriptParameters.${k}`, 'Custom variables are named CustomVar.Variable<N>, N counting from 1.');
     }
     const user = get(params, 'CarrierUserName');
-    if (typeof user === 'string' && user.length > 60) add('ScriptParameters.CarrierUserName', 'The field CarrierUserName must be a string with a maximum length of 60.');
+    if (typeof user === 'string' && user.length > 60)
+      add('ScriptParameters.CarrierUserName', 'The field CarrierUserName must be a string with a maximum length of 60.');
     const password = get(params, 'CarrierUserPassword');
     if (typeof password === 'string') {
       if (password.length > 50) add('ScriptParameters.CarrierUserPassword', 'The field CarrierUserPassword must be a string with a maximum length of 50.');
-      if ([...password].some((ch) => (ch.codePointAt(0) ?? 0) > 0xff)) add('ScriptParameters.CarrierUserPassword', 'CarrierUserPassword must not contain wide characters.');
+      if ([...password].some((ch) => (ch.codePointAt(0) ?? 0) > 0xff))
+        add('ScriptParameters.CarrierUserPassword', 'CarrierUserPassword must not contain wide characters.');
     }
   }
 

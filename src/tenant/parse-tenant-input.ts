@@ -4,8 +4,7 @@
  */
 
 export type ParsedTenantInput =
-  | { ok: true; kind: 'guid' | 'domain'; /** lower-case, safe to put in a URL path */ value: string }
-  | { ok: false; message: string };
+  { ok: true; kind: 'guid' | 'domain'; /** lower-case, safe to put in a URL path */ value: string } | { ok: false; message: string };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const GUID_LIKE = /^[{(]?[0-9a-f-]{20,}[})]?$/; // hex and hyphens only, so never a domain
@@ -39,7 +38,9 @@ export function parseTenantInput(raw: string): ParsedTenantInput {
   const domain = value.endsWith('.') ? value.slice(0, -1) : value;
   if (isDomain(domain)) return { ok: true, kind: 'domain', value: domain };
   if (LABEL.test(domain)) {
-    return invalid(`'${quote(input)}' is not a complete domain. Enter the full verified domain, e.g. contoso.onmicrosoft.com, or the tenant id (a GUID such as ${EXAMPLE_GUID}).`);
+    return invalid(
+      `'${quote(input)}' is not a complete domain. Enter the full verified domain, e.g. contoso.onmicrosoft.com, or the tenant id (a GUID such as ${EXAMPLE_GUID}).`,
+    );
   }
   return invalid(`'${quote(input)}' is neither a tenant id nor a domain. ${WHAT_TO_ENTER}`);
 }

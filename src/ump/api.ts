@@ -117,7 +117,10 @@ export function createApi(o: ApiOptions): Api {
         } catch (err) {
           const delay = opts.retry && isRetryable(err) ? nextDelay(err, attempt, o.now() - started, o.retry.retries, o.retry) : undefined;
           if (delay === undefined) throw err;
-          o.logger.warn({ method: opts.method, path: opts.path, attempt: attempt + 1, delayMs: delay, reason: (err as Error).message }, 'Live Platform call failed; retrying');
+          o.logger.warn(
+            { method: opts.method, path: opts.path, attempt: attempt + 1, delayMs: delay, reason: (err as Error).message },
+            'Live Platform call failed; retrying',
+          );
           await sleep(delay);
           continue;
         }

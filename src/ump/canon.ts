@@ -56,11 +56,15 @@ export function listOf<T extends z.ZodType>(item: T, wrapperKeys: string[] = [])
 /** Ids arrive as numbers or strings depending on the page of the docs; we keep strings. */
 export const idString = z.union([z.string(), z.number()]).transform((v) => String(v));
 /** Integer ids that some servers send as numeric strings. */
-export const intId = z.union([z.number().int(), z.string().regex(/^\s*-?\d+\s*$/).transform((s) => Number(s.trim()))]);
+export const intId = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^\s*-?\d+\s*$/)
+    .transform((s) => Number(s.trim())),
+]);
 /** Optional text that may be null; an empty string counts as absent. */
-export const optText = z
-  .union([z.string(), z.null(), z.undefined()])
-  .transform((v) => (v == null || v.trim() === '' ? undefined : v));
+export const optText = z.union([z.string(), z.null(), z.undefined()]).transform((v) => (v == null || v.trim() === '' ? undefined : v));
 /** Free text that a drifting server may send as a structure; kept, as JSON, rather than rejected. */
 export const looseText = z.unknown().transform((v) => {
   if (v == null) return undefined;

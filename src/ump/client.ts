@@ -8,7 +8,16 @@ import { customerEntrySchema, customerListSchema, customerProgressSchema, taskSc
 import { DEFAULT_PAGING, fetchAllScriptTemplates, toOnboardingScripts, type PagingOptions } from './script-templates';
 import { KNOWN_RUNNING_STATES, snapshotFromCustomer, snapshotFromTask } from './snapshot';
 import { createTokenProvider } from './token-provider';
-import type { CreateCustomerRequest, CreateOutcome, CustomerDetails, CustomerSummary, DeleteOutcome, OnboardingScript, ProgressSnapshot, ScriptTemplate } from './types';
+import type {
+  CreateCustomerRequest,
+  CreateOutcome,
+  CustomerDetails,
+  CustomerSummary,
+  DeleteOutcome,
+  OnboardingScript,
+  ProgressSnapshot,
+  ScriptTemplate,
+} from './types';
 
 export interface UmpClientOptions {
   /** Provider portal plus `/tenantui`. */
@@ -121,7 +130,11 @@ export function createUmpClient(opts: UmpClientOptions): UmpClient {
 
   return {
     createCustomer: (req, o) =>
-      runCreate({ api, logger, retry, createTimeoutMs: opts.createTimeoutMs, now, findCustomerByShortName, getCustomerProgress, onSnapshot: noteState }, req, o),
+      runCreate(
+        { api, logger, retry, createTimeoutMs: opts.createTimeoutMs, now, findCustomerByShortName, getCustomerProgress, onSnapshot: noteState },
+        req,
+        o,
+      ),
 
     getCustomerProgress,
 
@@ -176,7 +189,12 @@ export function createUmpClient(opts: UmpClientOptions): UmpClient {
     },
 
     async ping() {
-      await api.call({ method: 'GET', path: '/api/v2/scripttemplates', query: { scriptType: 'Any', [paging.pageParam]: paging.firstPage, [paging.sizeParam]: 1 }, retry: false });
+      await api.call({
+        method: 'GET',
+        path: '/api/v2/scripttemplates',
+        query: { scriptType: 'Any', [paging.pageParam]: paging.firstPage, [paging.sizeParam]: 1 },
+        retry: false,
+      });
     },
   };
 }

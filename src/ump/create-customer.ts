@@ -116,7 +116,10 @@ export async function createCustomer(d: CreateDeps, req: CreateCustomerRequest, 
     d.onSnapshot(snapshot);
     if (snapshot.customerGuid === undefined) {
       if (snapshot.phase === 'failed') {
-        const why = snapshot.errorDetails ?? [...snapshot.steps].reverse().find((s) => s.level === 'Error')?.message ?? `deploymentState ${snapshot.rawState ?? '(none)'}`;
+        const why =
+          snapshot.errorDetails ??
+          [...snapshot.steps].reverse().find((s) => s.level === 'Error')?.message ??
+          `deploymentState ${snapshot.rawState ?? '(none)'}`;
         throw new UmpDeploymentError(why, { traceId: snapshot.traceId });
       }
       d.api.parse(createdCustomerSchema, res, { method: 'POST', path: PATH, secrets });

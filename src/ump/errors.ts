@@ -42,11 +42,13 @@ export interface UmpHttpErrorDetails extends UmpErrorOptions {
 function httpUserMessage(status: number, detail?: string): string {
   const said = detail ? ` It said: "${detail}".` : '';
   if (status === 401) {
-    return 'Live Platform did not accept the bot\'s access token, even after signing in again. An administrator should check that UMP_SCOPE names the Live Platform application (api://<app-id>/.default) and that the app registration UMP_CLIENT_ID is allowed to use it.';
+    return "Live Platform did not accept the bot's access token, even after signing in again. An administrator should check that UMP_SCOPE names the Live Platform application (api://<app-id>/.default) and that the app registration UMP_CLIENT_ID is allowed to use it.";
   }
-  if (status === 403) return `Live Platform refused this operation (HTTP 403).${said} The app registration UMP_CLIENT_ID needs permission for it: ask the Live Platform administrator.`;
+  if (status === 403)
+    return `Live Platform refused this operation (HTTP 403).${said} The app registration UMP_CLIENT_ID needs permission for it: ask the Live Platform administrator.`;
   if (status === 404) return `Live Platform could not find what was asked for (HTTP 404).${said}`;
-  if (status === 408 || status === 429 || status >= 500) return `Live Platform is busy or unavailable (HTTP ${status}).${said} Try again in a few minutes; if it keeps failing, contact support.`;
+  if (status === 408 || status === 429 || status >= 500)
+    return `Live Platform is busy or unavailable (HTTP ${status}).${said} Try again in a few minutes; if it keeps failing, contact support.`;
   return `Live Platform rejected the request (HTTP ${status}).${said}`;
 }
 
@@ -130,7 +132,7 @@ export class UmpShapeError extends UmpError {
   ) {
     super(
       `${method} ${path} (HTTP ${status}) answered an unexpected shape: ${issues.slice(0, 5).join('; ')}`,
-      'Live Platform sent an answer the bot does not understand. The details are in the bot\'s log; please report this to the bot\'s administrators.',
+      "Live Platform sent an answer the bot does not understand. The details are in the bot's log; please report this to the bot's administrators.",
       opts,
     );
   }

@@ -46,4 +46,3 @@ export function parseProgressDetails(text: string | null | undefined): ProgressS
 export function formatProgressDetails(steps: readonly ProgressStep[]): string {
   return steps.map((s) => `(${s.level}, ${s.message})`).join(';');
 }
-

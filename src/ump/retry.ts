@@ -52,7 +52,14 @@ export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDel
  * The delay before the next attempt, or undefined when the policy says stop: count exhausted,
  * the total budget would be exceeded, or the server asks for a longer wait than we accept.
  */
-export function nextDelay(err: unknown, attempt: number, elapsedMs: number, maxAttempts: number, policy: RetryPolicy, random = Math.random): number | undefined {
+export function nextDelay(
+  err: unknown,
+  attempt: number,
+  elapsedMs: number,
+  maxAttempts: number,
+  policy: RetryPolicy,
+  random = Math.random,
+): number | undefined {
   if (attempt >= maxAttempts) return undefined;
   const retryAfterMs = err instanceof UmpHttpError ? err.retryAfterMs : undefined;
   if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) return undefined;

@@ -74,9 +74,7 @@ export const customerEntrySchema = canonical(
     customerfullname: optText,
     mstenantid: optText,
     licensetype: optText,
-    sitelocation: z
-      .preprocess((v) => (isPlainObject(v) ? [v] : v), z.array(siteLocation))
-      .nullish(),
+    sitelocation: z.preprocess((v) => (isPlainObject(v) ? [v] : v), z.array(siteLocation)).nullish(),
   },
   {
     umpcustomerguid: ['customerguid', 'guid', 'id'],
@@ -109,7 +107,11 @@ const relatedScript = z.preprocess(
 /** customerVariables: a list of names, a list of `{name}` objects, or one comma-separated string. */
 const variableNames = z.unknown().transform((v): string[] => {
   if (v == null) return [];
-  if (typeof v === 'string') return v.split(/[,;]/).map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(/[,;]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (!Array.isArray(v)) return [JSON.stringify(v)];
   return v
     .map((item) => {

@@ -37,7 +37,10 @@ export async function fetchAllScriptTemplates(api: Api, paging: PagingOptions, l
     if (items.length === 0) return [...byId.values()];
     const fresh = items.filter((t) => !byId.has(t.id));
     if (fresh.length === 0) {
-      logger.warn({ page, pageParam: paging.pageParam, sizeParam: paging.sizeParam }, 'script template page repeated earlier entries; the server may not know these paging parameter names, so the list may be incomplete');
+      logger.warn(
+        { page, pageParam: paging.pageParam, sizeParam: paging.sizeParam },
+        'script template page repeated earlier entries; the server may not know these paging parameter names, so the list may be incomplete',
+      );
       return [...byId.values()];
     }
     for (const t of fresh) {

@@ -104,7 +104,10 @@ export function createTokenProvider(o: TokenProviderOptions): TokenProvider {
       json = undefined;
     }
     const parsed = tokenSchema.safeParse(json);
-    if (!parsed.success) throw new UmpAuthError('UMP_TOKEN_URL', 'the token endpoint answered 200 but not with an Entra token (is this really the v2 token URL?)', { status: 200 });
+    if (!parsed.success)
+      throw new UmpAuthError('UMP_TOKEN_URL', 'the token endpoint answered 200 but not with an Entra token (is this really the v2 token URL?)', {
+        status: 200,
+      });
     return { token: parsed.data.access_token, expiresInSec: parsed.data.expires_in };
   }
 

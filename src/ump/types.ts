@@ -39,8 +39,7 @@ export interface ProgressSnapshot {
 }
 
 export type CreateOutcome =
-  | { mode: 'sync' | 'poll'; customerGuid: string; snapshot: ProgressSnapshot; adopted: boolean }
-  | { mode: 'task'; jobId: string; adopted: false };
+  { mode: 'sync' | 'poll'; customerGuid: string; snapshot: ProgressSnapshot; adopted: boolean } | { mode: 'task'; jobId: string; adopted: false };
 
 export interface CustomerSummary {
   guid: string;

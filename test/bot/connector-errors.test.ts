@@ -4,7 +4,10 @@ describe('reading Bot Connector failures', () => {
   it('reads status, error code and Retry-After from a botbuilder RestError shape', () => {
     const err = Object.assign(new Error('The activity was not found'), {
       statusCode: 404,
-      response: { headers: { get: (n: string) => (n === 'retry-after' ? '3' : undefined) }, bodyAsText: JSON.stringify({ error: { code: 'ActivityNotFoundInConversation' } }) },
+      response: {
+        headers: { get: (n: string) => (n === 'retry-after' ? '3' : undefined) },
+        bodyAsText: JSON.stringify({ error: { code: 'ActivityNotFoundInConversation' } }),
+      },
     });
     expect(describeConnectorError(err)).toEqual({ status: 404, code: 'ActivityNotFoundInConversation', retryAfterMs: 3000 });
   });

@@ -59,7 +59,10 @@ describe('the error funnel', () => {
 describe('the logger', () => {
   it('redacts secrets by key, up to four levels deep', () => {
     const { lines, logger } = capture();
-    logger.info({ client_secret: 's1', cfg: { headers: { Authorization: 'Bearer t' } }, body: { scriptParameters: { CarrierUserPassword: 'p1' } }, access_token: 't2' }, 'x');
+    logger.info(
+      { client_secret: 's1', cfg: { headers: { Authorization: 'Bearer t' } }, body: { scriptParameters: { CarrierUserPassword: 'p1' } }, access_token: 't2' },
+      'x',
+    );
     const out = lines.join('');
     for (const secret of ['s1', 'Bearer t', 'p1', 't2']) expect(out).not.toContain(secret);
     expect(out).toContain('[redacted]');

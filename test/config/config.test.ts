@@ -34,7 +34,17 @@ describe('configuration', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     const msg = (err as ConfigError).message;
-    for (const key of ['PORT', 'UMP_BASE_URL', 'UMP_TOKEN_URL', 'UMP_CLIENT_ID', 'UMP_SCOPE', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID', 'LOG_LEVEL', 'ENCRYPTION_KEY']) {
+    for (const key of [
+      'PORT',
+      'UMP_BASE_URL',
+      'UMP_TOKEN_URL',
+      'UMP_CLIENT_ID',
+      'UMP_SCOPE',
+      'MICROSOFT_APP_PASSWORD',
+      'MICROSOFT_APP_TENANT_ID',
+      'LOG_LEVEL',
+      'ENCRYPTION_KEY',
+    ]) {
       expect(msg).toContain(`${key}:`);
     }
     expect(msg).not.toContain('very-secret-value');

@@ -36,7 +36,15 @@ describe('the product in the Agents Playground', () => {
 
   function form(shortName: string, msTenantId: string) {
     n++;
-    return { shortName, msTenantId, ovocCustomerType: 'IPGROUP_TYPE', sbcId: '5', sbcOnboardingScript: '7', sbcCleanupScript: 'auto', 'CustomVar.Variable1': `v${n}` };
+    return {
+      shortName,
+      msTenantId,
+      ovocCustomerType: 'IPGROUP_TYPE',
+      sbcId: '5',
+      sbcOnboardingScript: '7',
+      sbcCleanupScript: 'auto',
+      'CustomVar.Variable1': `v${n}`,
+    };
   }
 
   it('personal chat: new → form → submit → every step → Deployed', async () => {
@@ -48,7 +56,8 @@ describe('the product in the Agents Playground', () => {
       formMsg.messageId,
       (m) => {
         const text = cardText(cardOf(m));
-        for (const step of ['MsTenantid is valid', 'Customer data created!', 'CreateSiteInOvoc started.', 'Site created in Ovoc']) if (text.includes(step)) seen.add(step);
+        for (const step of ['MsTenantid is valid', 'Customer data created!', 'CreateSiteInOvoc started.', 'Site created in Ovoc'])
+          if (text.includes(step)) seen.add(step);
         return text.includes('Customer deployed');
       },
       20_000,

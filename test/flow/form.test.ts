@@ -37,7 +37,11 @@ describe('the create form', () => {
   it('loads the customer variables of the chosen script, keeping what was typed', async () => {
     const { formId } = await w.openForm();
     const res = await w.bot.post(
-      actionExecuteInvoke('form.refresh', { verb: 'form.refresh', shortName: 'KeepMe', sbcOnboardingScript: '4', CarrierUserPassword: 'pw-not-shown' }, { serviceUrl: w.connector.url, replyToId: formId }),
+      actionExecuteInvoke(
+        'form.refresh',
+        { verb: 'form.refresh', shortName: 'KeepMe', sbcOnboardingScript: '4', CarrierUserPassword: 'pw-not-shown' },
+        { serviceUrl: w.connector.url, replyToId: formId },
+      ),
     );
     const json = JSON.stringify(res.body);
     expect(json).toContain('Customer variables of sbc-scenario4');

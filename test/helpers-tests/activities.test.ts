@@ -51,18 +51,32 @@ describe('activity builders', () => {
   });
 
   it('takes the user, tenant, id and arbitrary overrides from the caller', () => {
-    const activity = personalMessage('hi', { serviceUrl, user: APPROVER, tenantId: 'tenant-x', id: 'm1', overrides: { locale: 'de-DE', textFormat: 'markdown' } });
-    expect(activity).toMatchObject({ id: 'm1', from: { aadObjectId: APPROVER.aadObjectId }, conversation: { tenantId: 'tenant-x' }, locale: 'de-DE', textFormat: 'markdown' });
+    const activity = personalMessage('hi', {
+      serviceUrl,
+      user: APPROVER,
+      tenantId: 'tenant-x',
+      id: 'm1',
+      overrides: { locale: 'de-DE', textFormat: 'markdown' },
+    });
+    expect(activity).toMatchObject({
+      id: 'm1',
+      from: { aadObjectId: APPROVER.aadObjectId },
+      conversation: { tenantId: 'tenant-x' },
+      locale: 'de-DE',
+      textFormat: 'markdown',
+    });
     expect(activity.conversation.id).not.toBe(PERSONAL_CONVERSATION_ID);
   });
 
-  it('places a channel post in its own thread, a card action in its card\'s thread, or either in the thread given', () => {
+  it("places a channel post in its own thread, a card action in its card's thread, or either in the thread given", () => {
     const root = channelMention('create customer', { serviceUrl });
     expect(root.conversation).toEqual({ isGroup: true, conversationType: 'channel', tenantId: TENANT_ID, id: `${CHANNEL_ID};messageid=${root.id}` });
     expect(root.channelData).toMatchObject({ teamsChannelId: CHANNEL_ID, teamsTeamId: TEAM_ID, channel: { id: CHANNEL_ID }, team: { id: TEAM_ID } });
     expect(channelMention('status', { serviceUrl, threadId: root.id }).conversation.id).toBe(root.conversation.id);
     expect(actionSubmit({ verb: 'approve' }, { serviceUrl, where: 'channel', replyToId: 'card-1' }).conversation.id).toBe(`${CHANNEL_ID};messageid=card-1`);
-    expect(actionSubmit({ verb: 'approve' }, { serviceUrl, where: 'channel', replyToId: 'card-1', threadId: root.id }).conversation.id).toBe(root.conversation.id);
+    expect(actionSubmit({ verb: 'approve' }, { serviceUrl, where: 'channel', replyToId: 'card-1', threadId: root.id }).conversation.id).toBe(
+      root.conversation.id,
+    );
   });
 
   it('prefixes mentions the way Teams does, so botbuilder can strip them', () => {

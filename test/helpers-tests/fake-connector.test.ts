@@ -1,5 +1,12 @@
 import axios from 'axios';
-import { ConfigurationServiceClientCredentialFactory, MessageFactory, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import {
+  ConfigurationServiceClientCredentialFactory,
+  MessageFactory,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { channelMention } from '../helpers/activities';
 import { failures, startFakeConnector, type FailureSpec, type FakeConnector } from '../helpers/fake-connector';
@@ -22,7 +29,9 @@ describe('fake connector, driven by botbuilder (TeamsAdapter in anonymous mode)'
   });
   beforeEach(() => {
     connector.reset();
-    reference = TurnContext.getConversationReference(channelMention('hello', { serviceUrl: connector.url, conversationId: CONVERSATION_ID }) as unknown as Activity);
+    reference = TurnContext.getConversationReference(
+      channelMention('hello', { serviceUrl: connector.url, conversationId: CONVERSATION_ID }) as unknown as Activity,
+    );
   });
   afterAll(() => connector.close());
 
@@ -135,10 +144,13 @@ describe('fake connector, driven over plain HTTP', () => {
     ]);
   });
 
-  it.each(['a:1personal-xyz', '19:abc@thread.tacv2;messageid=1712345678901', 'id with spaces/and%slashes'])('decodes the conversation id %j from the path', async (conversationId) => {
-    await post(activities(conversationId));
-    expect(connector.sent[0]?.conversationId).toBe(conversationId);
-  });
+  it.each(['a:1personal-xyz', '19:abc@thread.tacv2;messageid=1712345678901', 'id with spaces/and%slashes'])(
+    'decodes the conversation id %j from the path',
+    async (conversationId) => {
+      await post(activities(conversationId));
+      expect(connector.sent[0]?.conversationId).toBe(conversationId);
+    },
+  );
 
   it('records whether an Authorization header came along', async () => {
     await post(activities(), undefined, { Authorization: 'Bearer abc' });
@@ -149,7 +161,9 @@ describe('fake connector, driven over plain HTTP', () => {
   it('answers 404 for routes the connector does not have, and 400 for a body that is not an activity', async () => {
     expect((await http.get(activities())).status).toBe(404);
     expect((await http.post(`${connector.url}v3/conversations`, {})).status).toBe(404);
-    expect((await http.post(activities(), 'not json', { headers: { 'content-type': 'application/json' }, transformRequest: [(d: unknown) => d] })).status).toBe(400);
+    expect((await http.post(activities(), 'not json', { headers: { 'content-type': 'application/json' }, transformRequest: [(d: unknown) => d] })).status).toBe(
+      400,
+    );
     expect(connector.sent.map((c) => [c.kind, c.status])).toEqual([
       ['unknown', 404],
       ['unknown', 404],
@@ -215,7 +229,9 @@ describe('fake connector, driven over plain HTTP', () => {
 
   it('rejects waitFor after its timeout, listing the calls it saw', async () => {
     await post(activities());
-    await expect(connector.waitFor((c) => c.kind === 'edit', 20)).rejects.toThrow(/no matching call within 20 ms\. Calls so far:\n {2}POST \/v3\/conversations\/.* → 201 \[message\]/);
+    await expect(connector.waitFor((c) => c.kind === 'edit', 20)).rejects.toThrow(
+      /no matching call within 20 ms\. Calls so far:\n {2}POST \/v3\/conversations\/.* → 201 \[message\]/,
+    );
   });
 
   it('resolves nextEdit only with a later, accepted edit of that activity', async () => {

@@ -112,21 +112,29 @@ export function groupChatMention(text: string, opts: Omit<PlaceOptions, 'where'>
 
 /** What Teams sends for an Action.Submit: a message with `value`, no text, replying to the card. */
 export function actionSubmit(value: Record<string, unknown>, opts: CardActionOptions): TestActivity {
-  return build('message', { ...opts, threadId: opts.threadId ?? opts.replyToId }, {
-    value,
-    replyToId: opts.replyToId,
-    channelData: { source: { name: 'message' }, legacy: { replyToId: opts.replyToId } },
-  });
+  return build(
+    'message',
+    { ...opts, threadId: opts.threadId ?? opts.replyToId },
+    {
+      value,
+      replyToId: opts.replyToId,
+      channelData: { source: { name: 'message' }, legacy: { replyToId: opts.replyToId } },
+    },
+  );
 }
 
 /** What Teams sends for an Action.Execute (Universal Actions). */
 export function actionExecuteInvoke(verb: string, data: Record<string, unknown>, opts: CardActionOptions): TestActivity {
-  return build('invoke', { ...opts, threadId: opts.threadId ?? opts.replyToId }, {
-    name: 'adaptiveCard/action',
-    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    replyToId: opts.replyToId,
-    channelData: { source: { name: 'message' } },
-  });
+  return build(
+    'invoke',
+    { ...opts, threadId: opts.threadId ?? opts.replyToId },
+    {
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      replyToId: opts.replyToId,
+      channelData: { source: { name: 'message' } },
+    },
+  );
 }
 
 /** The bot was installed: personally, in a group chat, or in a team (arrives in its General channel). */

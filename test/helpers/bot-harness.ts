@@ -22,7 +22,15 @@ export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 /** Starts the real bot in-process on 127.0.0.1:0 (anonymous mode unless env sets an app id). */
 export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-test-'));
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'debug', LOG_FORMAT: 'json', ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, CARD_EDIT_MIN_INTERVAL_MS: '0', ...env, DATA_DIR: dataDir });
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'debug',
+    LOG_FORMAT: 'json',
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    CARD_EDIT_MIN_INTERVAL_MS: '0',
+    ...env,
+    DATA_DIR: dataDir,
+  });
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, cb) {

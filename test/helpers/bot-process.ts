@@ -26,7 +26,10 @@ export async function startBotProcess(env: Record<string, string>, port: number)
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bot exited early:\n${out}`);
-    const ok = await axios.get(`${url}/healthz`, { timeout: 500 }).then(() => true, () => false);
+    const ok = await axios.get(`${url}/healthz`, { timeout: 500 }).then(
+      () => true,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -100,7 +100,11 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
   // A channel shows a "new post" card with a Post button, and one card (role group) per thread with its own reply box.
   const composer = async (thread: string | RegExp | undefined): Promise<Locator> => {
     if (thread !== undefined) {
-      return page.getByRole('group').filter({ has: page.getByRole('button', { name: 'Send Message' }) }).filter({ hasText: thread }).last();
+      return page
+        .getByRole('group')
+        .filter({ has: page.getByRole('button', { name: 'Send Message' }) })
+        .filter({ hasText: thread })
+        .last();
     }
     const newPost = page.getByRole('group').filter({ has: page.getByRole('button', { name: 'Post', exact: true }) });
     return (await newPost.count()) > 0 ? newPost.first() : page.locator('body');
@@ -130,7 +134,10 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
       }
       await box.pressSequentially(text);
       // "Send Message" in chats and thread replies, "Post" for a new channel post.
-      await scope.getByRole('button', { name: /^(Send Message|Post)$/ }).first().click();
+      await scope
+        .getByRole('button', { name: /^(Send Message|Post)$/ })
+        .first()
+        .click();
     },
     async lastCard(text, timeoutMs = DEFAULT_TIMEOUT_MS) {
       const card = page.locator('.ac-adaptiveCard').filter({ hasText: text }).last();

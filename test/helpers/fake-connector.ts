@@ -232,7 +232,11 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       rules.push({ ...spec, remaining: n });
     },
     async nextEdit(activityId, opts = {}) {
-      const call = await waitForNew((c) => c.kind === 'edit' && accepted(c) && c.activityId === activityId, opts.timeoutMs ?? DEFAULT_WAIT_MS, `edit of activity ${activityId}`);
+      const call = await waitForNew(
+        (c) => c.kind === 'edit' && accepted(c) && c.activityId === activityId,
+        opts.timeoutMs ?? DEFAULT_WAIT_MS,
+        `edit of activity ${activityId}`,
+      );
       return call.body ?? {};
     },
     waitFor(predicate, timeoutMs = DEFAULT_WAIT_MS) {

@@ -27,12 +27,14 @@ const testConfigSchema = z.object({
   personalChat: z.object({ id: z.string(), name: z.string() }),
   groupChats: z.array(z.object({ id: z.string(), name: z.string(), members: z.array(z.string()) })),
   teams: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      channels: z.array(z.object({ id: z.string(), name: z.string() }).passthrough()),
-      members: z.array(z.string()),
-    }).passthrough(),
+    z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        channels: z.array(z.object({ id: z.string(), name: z.string() }).passthrough()),
+        members: z.array(z.string()),
+      })
+      .passthrough(),
   ),
 });
 export type PlaygroundConfig = z.infer<typeof testConfigSchema>;
@@ -303,8 +305,7 @@ class Driver {
       pressButton: (m, t, o) => this.pressButton(m, t, o),
       sendCustomActivity: (c, f, t) => this.sendCustomActivity(c, f, t),
       waitForEvent: (p, t, o) => this.waitFor(p, t, o),
-      waitForMessage: (p, t, o) =>
-        this.waitFor((e) => e.action === 'createMessage' && p(e), t, o) as Promise<StreamMessage>,
+      waitForMessage: (p, t, o) => this.waitFor((e) => e.action === 'createMessage' && p(e), t, o) as Promise<StreamMessage>,
       waitForUpdate: (id, p, t, o) =>
         this.waitFor((e) => e.action === 'updateMessage' && e.messageId === id && (p ?? (() => true))(e), t, o) as Promise<StreamMessage>,
       stop: () => this.stop(),
@@ -374,9 +375,14 @@ class Driver {
   }
 
   private describe(since: number): string {
-    const lines = this.events.slice(since).slice(-15).map((e) =>
-      e.action === 'typing' ? `#${e.seq} typing in ${e.conversationId}` : `#${e.seq} ${e.action} ${e.messageId} in ${e.conversationId}: ${messageText(e).slice(0, 160)}`,
-    );
+    const lines = this.events
+      .slice(since)
+      .slice(-15)
+      .map((e) =>
+        e.action === 'typing'
+          ? `#${e.seq} typing in ${e.conversationId}`
+          : `#${e.seq} ${e.action} ${e.messageId} in ${e.conversationId}: ${messageText(e).slice(0, 160)}`,
+      );
     const problems = this.logs
       .filter((l) => l.level === 'warning' || l.level === 'error' || (l.response?.statusCode ?? 0) >= 400)
       .slice(-5)
@@ -404,7 +410,12 @@ class Driver {
     const mentionBot = options.mentionBot ?? conversationId !== this.config.personalChat.id;
     const fullText = mentionBot ? `${mention} ${text}` : text;
     if (user.id === this.config.currentUser.id) {
-      const body = { from: { id: user.id }, text: fullText, textFormat: 'plain', mentions: mentionBot ? [{ mentioned: { id: bot.id }, text: mention }] : undefined };
+      const body = {
+        from: { id: user.id },
+        text: fullText,
+        textFormat: 'plain',
+        mentions: mentionBot ? [{ mentioned: { id: bot.id }, text: mention }] : undefined,
+      };
       const res = await httpJson('POST', this.base, `/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`, body);
       const sent = z.object({ messageId: z.string(), timestamp: z.number(), postConversationId: z.string().optional() }).parse(res);
       return { ...sent, conversationId: sent.postConversationId ?? conversationId, delivery: 'playground' };
@@ -412,7 +423,9 @@ class Driver {
     // The messages API only checks from.id for membership and always sends as the current user,
     // so another user's message goes to the bot as a custom activity instead.
     if (this.isChannelRoot(conversationId)) {
-      throw new Error(`Playground: only the current user can start a channel thread; post as ${this.config.currentUser.id}, then reply in the returned conversationId as ${user.id}`);
+      throw new Error(
+        `Playground: only the current user can start a channel thread; post as ${this.config.currentUser.id}, then reply in the returned conversationId as ${user.id}`,
+      );
     }
     if (!this.members(conversationId).includes(user.id)) throw new Error(`Playground: ${user.id} is not a member of ${conversationId}`);
     const activity = await this.sendCustomActivity(conversationId, {
@@ -463,15 +476,34 @@ class Driver {
   private async invoke(conversationId: string, replyToId: string, verb: string, data: Record<string, unknown>, options: AsUser = {}): Promise<InvokeResponse> {
     const from = { id: this.userOf(options.from).id };
     const value = { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' };
-    const res = await httpJson('POST', this.base, '/_conversation/v1/invoke', { name: 'adaptiveCard/action', from, conversation: { id: conversationId }, replyToId, value });
+    const res = await httpJson('POST', this.base, '/_conversation/v1/invoke', {
+      name: 'adaptiveCard/action',
+      from,
+      conversation: { id: conversationId },
+      replyToId,
+      value,
+    });
     const { type, value: answer } = z.object({ type: z.string(), value: z.unknown() }).parse(res);
     return { type, value: answer };
   }
 
-  private async pressButton(message: StreamMessage, title: string, options: AsUser & { inputs?: Record<string, unknown> } = {}): Promise<InvokeResponse | undefined> {
+  private async pressButton(
+    message: StreamMessage,
+    title: string,
+    options: AsUser & { inputs?: Record<string, unknown> } = {},
+  ): Promise<InvokeResponse | undefined> {
     const card = cardOf(message);
     const action = card && cardActions(card).find((a) => a.title === title);
-    if (!action) throw new Error(`Playground: message ${message.messageId} has no card button "${title}"; buttons: ${card ? cardActions(card).map((a) => a.title).join(', ') : '(no card)'}`);
+    if (!action)
+      throw new Error(
+        `Playground: message ${message.messageId} has no card button "${title}"; buttons: ${
+          card
+            ? cardActions(card)
+                .map((a) => a.title)
+                .join(', ')
+            : '(no card)'
+        }`,
+      );
     const conversationId = this.threads.get(message.messageId) ?? message.postConversationId ?? message.conversationId;
     const data = { ...(isRecord(action.data) ? action.data : {}), ...options.inputs };
     if (action.type === 'Action.Execute') return this.invoke(conversationId, message.messageId, String(action.verb ?? ''), data, options);

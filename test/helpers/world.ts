@@ -19,7 +19,11 @@ export interface World {
   /** Sends `new …` where asked and returns the form card and the id of the message that carries it. */
   openForm(text?: string, where?: Where, user?: Partial<TestUser>): Promise<{ formId: string; card: Record<string, unknown>; conversationId: string }>;
   /** Clicks "Create customer" (Action.Execute) on the form message; returns the invoke response body. */
-  submit(formId: string, data: Record<string, unknown>, opts?: { where?: Where; conversationId?: string; user?: Partial<TestUser>; via?: 'execute' | 'submit' }): Promise<InvokeAnswer>;
+  submit(
+    formId: string,
+    data: Record<string, unknown>,
+    opts?: { where?: Where; conversationId?: string; user?: Partial<TestUser>; via?: 'execute' | 'submit' },
+  ): Promise<InvokeAnswer>;
   /** Waits until the card of message `formId` was edited to contain `text`. */
   waitForCard(formId: string, text: string | RegExp, timeoutMs?: number): Promise<RecordedCall>;
   /** Creates sent to the sandbox so far. */
@@ -151,7 +155,10 @@ export async function startWorld(opts: { sandbox?: UmpSandboxOptions; env?: Reco
     async submit(formId, data, o = {}) {
       const where = o.where ?? 'personal';
       const base = { serviceUrl: connector.url, replyToId: formId, where, user: o.user, conversationId: o.conversationId };
-      const activity = o.via === 'submit' ? actionSubmit({ verb: 'customer.create', ...data }, base) : actionExecuteInvoke('customer.create', { verb: 'customer.create', ...data }, base);
+      const activity =
+        o.via === 'submit'
+          ? actionSubmit({ verb: 'customer.create', ...data }, base)
+          : actionExecuteInvoke('customer.create', { verb: 'customer.create', ...data }, base);
       return (await bot.post(activity)) as InvokeAnswer;
     },
     waitForCard(formId, text, timeoutMs = 10_000) {

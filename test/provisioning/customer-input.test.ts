@@ -34,10 +34,19 @@ describe('server-side validation of the create form', () => {
   });
 
   it('reports every bad field at once, keyed by the card input id', () => {
-    const r = parseCustomerInput({ shortName: '', ovocCustomerType: 'OTHER', sbcId: 'five', sbcOnboardingScript: '-1', fullName: 'x'.repeat(201), CarrierUserName: 'u'.repeat(61) });
+    const r = parseCustomerInput({
+      shortName: '',
+      ovocCustomerType: 'OTHER',
+      sbcId: 'five',
+      sbcOnboardingScript: '-1',
+      fullName: 'x'.repeat(201),
+      CarrierUserName: 'u'.repeat(61),
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(Object.keys(r.errors).sort()).toEqual(['CarrierUserName', 'fullName', 'msTenantId', 'ovocCustomerType', 'sbcCleanupScript', 'sbcId', 'sbcOnboardingScript', 'shortName'].sort());
+    expect(Object.keys(r.errors).sort()).toEqual(
+      ['CarrierUserName', 'fullName', 'msTenantId', 'ovocCustomerType', 'sbcCleanupScript', 'sbcId', 'sbcOnboardingScript', 'shortName'].sort(),
+    );
     expect(r.errors.sbcId[0]).toMatch(/whole number/);
     expect(r.errors.ovocCustomerType[0]).toMatch(/IPGROUP_TYPE .* or TENANT_TYPE/);
   });
@@ -56,7 +65,8 @@ describe('server-side validation of the create form', () => {
   it('collects custom variables from per-variable inputs and from name=value lines', () => {
     const r = parseCustomerInput({ ...valid, 'CustomVar.Variable1': 'one', customVariables: 'Variable2=two\n3 = three\nExtraKey=x' });
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.value.customVariables).toEqual({ 'CustomVar.Variable1': 'one', 'CustomVar.Variable2': 'two', 'CustomVar.Variable3': 'three', ExtraKey: 'x' });
+    if (r.ok)
+      expect(r.value.customVariables).toEqual({ 'CustomVar.Variable1': 'one', 'CustomVar.Variable2': 'two', 'CustomVar.Variable3': 'three', ExtraKey: 'x' });
   });
 
   it('says which line of the variables box is not name=value', () => {

@@ -56,7 +56,9 @@ describe('the SQLite request store', () => {
 
   it('refuses a second unfinished request for the same short name, whatever its case', async () => {
     await store.insert(request(), {}, audit);
-    await expect(store.insert(request({ id: 'REQ-CCCCCC', formKey: 'conv|2', customer: { ...request().customer, shortName: 'ACME01' } }), {}, audit)).rejects.toBeInstanceOf(ActiveShortNameConflict);
+    await expect(
+      store.insert(request({ id: 'REQ-CCCCCC', formKey: 'conv|2', customer: { ...request().customer, shortName: 'ACME01' } }), {}, audit),
+    ).rejects.toBeInstanceOf(ActiveShortNameConflict);
   });
 
   it('lets only one of two writers advance the same version', async () => {

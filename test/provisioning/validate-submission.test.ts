@@ -30,7 +30,10 @@ describe('validating a submission', () => {
     const unverified: TenantResult = { status: 'unverified', input: GUID, reason: 'HTTP 503' };
     const guid = await validateSubmission(form, checks({ tenant: unverified, unverifiedTenantPolicy: 'warn' }));
     expect(guid.ok && guid.warnings[0]).toMatch(/could not be verified/);
-    const domain = await validateSubmission({ ...form, msTenantId: 'contoso.com' }, checks({ tenant: { ...unverified, input: 'contoso.com' }, unverifiedTenantPolicy: 'warn' }));
+    const domain = await validateSubmission(
+      { ...form, msTenantId: 'contoso.com' },
+      checks({ tenant: { ...unverified, input: 'contoso.com' }, unverifiedTenantPolicy: 'warn' }),
+    );
     expect(!domain.ok && domain.fieldErrors.msTenantId[0]).toMatch(/Enter the tenant GUID/);
   });
 

@@ -7,8 +7,21 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.sandbox.reset());
 
-type CustomerAnswer = { id: string; customerId: string; siteLocationIds: string[]; deploymentState: string; errorDetails: string | null; progressDetails: string };
-type TaskAnswer = { id: string; status: string; executionMessages: { level: string; message: string }[]; outputData: { umpCustomerGuid: string } | null; completeTime: string | null };
+type CustomerAnswer = {
+  id: string;
+  customerId: string;
+  siteLocationIds: string[];
+  deploymentState: string;
+  errorDetails: string | null;
+  progressDetails: string;
+};
+type TaskAnswer = {
+  id: string;
+  status: string;
+  executionMessages: { level: string; message: string }[];
+  outputData: { umpCustomerGuid: string } | null;
+  completeTime: string | null;
+};
 
 const DOC_PROGRESS = (name: string) =>
   `(Information, MsTenantid is valid);(Information, Customer data created!);(Information, SBC sbc-onboarding done for site ${name}.);(Information, CreateSiteInOvoc started.);(Information, Site created in Ovoc)`;
@@ -27,8 +40,16 @@ async function readUntil<T>(read: () => Promise<RawAnswer>, done: (body: T) => b
 describe('deployments', () => {
   it('poll: progress through the documented steps, in order, to Deployed', async () => {
     const created = (await callApi(h, 'POST', '/api/v2/customer', newCustomer('StepsCo'))).json as CustomerAnswer;
-    expect(created).toMatchObject({ customerId: 'StepsCo', deploymentState: 'InProgress', errorDetails: null, progressDetails: '(Information, MsTenantid is valid)' });
-    const seen = await readUntil<CustomerAnswer>(() => callApi(h, 'GET', `/api/v2/customer/${created.id}`), (b) => b.deploymentState !== 'InProgress');
+    expect(created).toMatchObject({
+      customerId: 'StepsCo',
+      deploymentState: 'InProgress',
+      errorDetails: null,
+      progressDetails: '(Information, MsTenantid is valid)',
+    });
+    const seen = await readUntil<CustomerAnswer>(
+      () => callApi(h, 'GET', `/api/v2/customer/${created.id}`),
+      (b) => b.deploymentState !== 'InProgress',
+    );
     for (let i = 1; i < seen.length; i++) expect(seen[i].progressDetails.startsWith(seen[i - 1].progressDetails)).toBe(true);
     expect(seen[seen.length - 1]).toEqual({ ...created, deploymentState: 'Deployed', progressDetails: DOC_PROGRESS('StepsCo') });
   });
@@ -43,7 +64,10 @@ describe('deployments', () => {
     h.sandbox.setMode('task');
     const { jobId } = (await callApi(h, 'POST', '/api/v2/customer', newCustomer('JobCo'))).json as { jobId: string };
     expect(jobId).toMatch(/^wst_[0-9a-f-]{36}$/);
-    const seen = await readUntil<TaskAnswer>(() => callApi(h, 'GET', `/api/v2/task/${jobId}`), (t) => t.status !== 'In Progress');
+    const seen = await readUntil<TaskAnswer>(
+      () => callApi(h, 'GET', `/api/v2/task/${jobId}`),
+      (t) => t.status !== 'In Progress',
+    );
     const last = seen[seen.length - 1];
     expect(last).toMatchObject({ id: jobId, status: 'CompletedSuccess', completeTime: expect.any(String) });
     expect(last.executionMessages).toHaveLength(5);
@@ -55,11 +79,16 @@ describe('deployments', () => {
     h.sandbox.setMode(mode);
     const created = (await callApi(h, 'POST', '/api/v2/customer', newCustomer(`fail${mode}`))).json as { id?: string; jobId?: string };
     const guid = h.sandbox.customers().find((c) => c.shortName === `fail${mode}`)?.guid ?? '';
-    const seen = await readUntil<CustomerAnswer>(() => callApi(h, 'GET', `/api/v2/customer/${guid}`), (b) => b.deploymentState !== 'InProgress');
+    const seen = await readUntil<CustomerAnswer>(
+      () => callApi(h, 'GET', `/api/v2/customer/${guid}`),
+      (b) => b.deploymentState !== 'InProgress',
+    );
     const last = seen[seen.length - 1];
     expect(last.deploymentState).toBe('Failed');
     expect(last.errorDetails).toMatch(/^Script 'sbc-scenario7' failed on SBC 'sbc-eu-west-1'/);
-    expect(last.progressDetails).toBe(`(Information, MsTenantid is valid);(Information, Customer data created!);(Error, SBC sbc-onboarding failed for site fail${mode}, script sbc-scenario7 stopped!)`);
+    expect(last.progressDetails).toBe(
+      `(Information, MsTenantid is valid);(Information, Customer data created!);(Error, SBC sbc-onboarding failed for site fail${mode}, script sbc-scenario7 stopped!)`,
+    );
     if (mode === 'task') {
       const task = (await callApi(h, 'GET', `/api/v2/task/${created.jobId ?? ''}`)).json as TaskAnswer;
       expect(task.status).toBe('Failed');
@@ -88,7 +117,8 @@ describe('other endpoints', () => {
   });
 
   it('page script templates (default size 10), filter them by type, and add variables only with allDetails', async () => {
-    const page = async (q: string) => (await callApi(h, 'GET', `/api/v2/scripttemplates?${q}`)).json as { id: number; customerVariables?: string[]; relatedScripts?: unknown[] }[];
+    const page = async (q: string) =>
+      (await callApi(h, 'GET', `/api/v2/scripttemplates?${q}`)).json as { id: number; customerVariables?: string[]; relatedScripts?: unknown[] }[];
     const sizes = [];
     for (let p = 0; p < 4; p++) sizes.push((await page(`scriptType=Any&allDetails=true&pageNumber=${p}`)).length);
     expect(sizes).toEqual([10, 10, 8, 0]);

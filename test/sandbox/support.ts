@@ -126,9 +126,13 @@ export async function callApi(h: Harness, method: string, path: string, body?: u
   const bearer = token ?? ((await requestToken(h)).json as { access_token: string }).access_token;
   const headers: Record<string, string> = bearer ? { Authorization: `Bearer ${bearer}` } : {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  return answer(await fetch(h.running.baseUrl + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) }));
+  return answer(
+    await fetch(h.running.baseUrl + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) }),
+  );
 }
 
 export async function control(h: Harness, method: string, path: string, body?: unknown): Promise<RawAnswer> {
-  return answer(await fetch(h.running.url + path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }));
+  return answer(
+    await fetch(h.running.url + path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+  );
 }

@@ -88,13 +88,20 @@ describe('create-customer validation', () => {
     const { status, problem } = await create(newCustomer(shortName));
     expect(status).toBe(400);
     expect(problem.errors).toEqual({ ShortName: messages });
-    expect(problem).toMatchObject({ title: 'One or more validation errors occurred.', status: 400, traceId: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/) });
+    expect(problem).toMatchObject({
+      title: 'One or more validation errors occurred.',
+      status: 400,
+      traceId: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/),
+    });
   });
 
-  it.each(['abc', 'A&B-Co#1', 'Müller_Co', 'x'.repeat(15), 'Ünïcødé-7', "O'Brien+Sons"])('accepts the short name %j (letters, digits and other printable characters)', async (shortName) => {
-    const { status } = await create(newCustomer(shortName));
-    expect(status).toBe(200);
-  });
+  it.each(['abc', 'A&B-Co#1', 'Müller_Co', 'x'.repeat(15), 'Ünïcødé-7', "O'Brien+Sons"])(
+    'accepts the short name %j (letters, digits and other printable characters)',
+    async (shortName) => {
+      const { status } = await create(newCustomer(shortName));
+      expect(status).toBe(200);
+    },
+  );
 
   it('names every missing required field', async () => {
     const { status, problem } = await create({});
@@ -151,7 +158,13 @@ describe('create-customer validation', () => {
 
   it('accepts siteLocation as a one-element list and property names in any case, as ASP.NET binds them', async () => {
     const req = newCustomer('CaseCo');
-    const { status } = await create({ ShortName: req.shortName, SiteLocation: [req.siteLocation], OvocCustomerType: req.ovocCustomerType, MSTENANTID: req.msTenantId, scriptparameters: req.scriptParameters });
+    const { status } = await create({
+      ShortName: req.shortName,
+      SiteLocation: [req.siteLocation],
+      OvocCustomerType: req.ovocCustomerType,
+      MSTENANTID: req.msTenantId,
+      scriptparameters: req.scriptParameters,
+    });
     expect(status).toBe(200);
   });
 

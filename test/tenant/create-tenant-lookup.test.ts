@@ -28,12 +28,18 @@ describe('tenant lookup against the login stand-in', () => {
     createTenantLookup({ authority: running.url, timeoutMs: 2000, logger: capturingLogger().logger, now: () => clock, ...overrides });
 
   describe('answers', () => {
-    it.each([CONTOSO.guid, CONTOSO.guid.toUpperCase(), CONTOSO.domain, 'contoso.com', ' Contoso.COM '])('finds Contoso from %j and returns its lower-case GUID', async (input) => {
-      await expect(lookup().resolve(input)).resolves.toEqual({ status: 'found', tenantId: CONTOSO.guid, input });
-    });
+    it.each([CONTOSO.guid, CONTOSO.guid.toUpperCase(), CONTOSO.domain, 'contoso.com', ' Contoso.COM '])(
+      'finds Contoso from %j and returns its lower-case GUID',
+      async (input) => {
+        await expect(lookup().resolve(input)).resolves.toEqual({ status: 'found', tenantId: CONTOSO.guid, input });
+      },
+    );
 
     it('finds a tenant whose discovery document lives behind an authority given with a trailing slash', async () => {
-      await expect(lookup({ authority: `${running.url}/` }).resolve('fabrikam.com')).resolves.toMatchObject({ status: 'found', tenantId: TEST_TENANTS.fabrikam.guid });
+      await expect(lookup({ authority: `${running.url}/` }).resolve('fabrikam.com')).resolves.toMatchObject({
+        status: 'found',
+        tenantId: TEST_TENANTS.fabrikam.guid,
+      });
     });
 
     it.each(['nobody.onmicrosoft.com', TEST_TENANTS.missing.guid])('reports %s as not found, with a message that says what to check', async (input) => {
@@ -78,7 +84,13 @@ describe('tenant lookup against the login stand-in', () => {
       const { logger, lines } = capturingLogger();
       await createTenantLookup({ authority: running.url, timeoutMs: 2000, logger }).resolve(TEST_TENANTS.outage.guid);
       expect(lines).toContainEqual(
-        expect.objectContaining({ level: 40, component: 'tenant-lookup', tenant: TEST_TENANTS.outage.guid, reason: expect.stringMatching(/HTTP 503/), msg: 'tenant could not be verified' }),
+        expect.objectContaining({
+          level: 40,
+          component: 'tenant-lookup',
+          tenant: TEST_TENANTS.outage.guid,
+          reason: expect.stringMatching(/HTTP 503/),
+          msg: 'tenant could not be verified',
+        }),
       );
     });
   });
@@ -151,10 +163,12 @@ describe('tenant lookup against authorities that answer in unexpected shapes', (
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const send = (status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) => (res: http.ServerResponse) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify(body));
-  };
+  const send =
+    (status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) =>
+    (res: http.ServerResponse) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
   const resolve = (input: string) => createTenantLookup({ authority, timeoutMs: 2000, logger: capturingLogger().logger }).resolve(input);
 
   it('takes the GUID from an issuer on any host, such as a sovereign cloud', async () => {
@@ -163,9 +177,20 @@ describe('tenant lookup against authorities that answer in unexpected shapes', (
   });
 
   it.each([
-    ['an issuer without a GUID', send(200, { issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0' }), /issuer '.*\{tenantid\}.*' that names no tenant GUID/],
+    [
+      'an issuer without a GUID',
+      send(200, { issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0' }),
+      /issuer '.*\{tenantid\}.*' that names no tenant GUID/,
+    ],
     ['no issuer', send(200, { token_endpoint: 'x' }), /HTTP 200 without an issuer \(unexpected JSON\)/],
-    ['a 400 that is not invalid_tenant', send(400, { error: 'invalid_request', error_description: 'AADSTS900023: Specified tenant identifier is neither a valid DirectoryId nor a valid domain name.' }), /HTTP 400 \(invalid_request AADSTS900023\)/],
+    [
+      'a 400 that is not invalid_tenant',
+      send(400, {
+        error: 'invalid_request',
+        error_description: 'AADSTS900023: Specified tenant identifier is neither a valid DirectoryId nor a valid domain name.',
+      }),
+      /HTTP 400 \(invalid_request AADSTS900023\)/,
+    ],
     ['a 404', send(404, 'Not Found'), /^HTTP 404 from GET/],
     ['a redirect', send(302, {}, { location: 'https://elsewhere.example/' }), /^HTTP 302 from GET/],
     // Two statements on purpose: restify (loaded by other suites in the same jest worker) patches
@@ -188,7 +213,9 @@ describe('tenant lookup against authorities that answer in unexpected shapes', (
   it('cannot verify a GUID whose issuer names a different tenant', async () => {
     answer = send(200, { issuer: `https://login.microsoftonline.com/${TEST_TENANTS.fabrikam.guid}/v2.0` });
     const result = await resolve(CONTOSO.guid);
-    expect(result.status === 'unverified' && result.reason).toMatch(new RegExp(`issuer tenant ${TEST_TENANTS.fabrikam.guid} for requested tenant ${CONTOSO.guid}`));
+    expect(result.status === 'unverified' && result.reason).toMatch(
+      new RegExp(`issuer tenant ${TEST_TENANTS.fabrikam.guid} for requested tenant ${CONTOSO.guid}`),
+    );
   });
 
   it('treats a 400 naming AADSTS90002 as not found even without the invalid_tenant code', async () => {

@@ -23,13 +23,16 @@ describe('login stand-in', () => {
     expect(res.data.token_endpoint).toBe(`${running.url}/${guid}/oauth2/v2.0/token`);
   });
 
-  it.each(['nobody.onmicrosoft.com', TEST_TENANTS.missing.domain, TEST_TENANTS.missing.guid])('answers 400 invalid_tenant / AADSTS90002 for the unknown tenant %s, as Microsoft does', async (tenant) => {
-    const res = await http.get(discoveryUrl(running.url, tenant));
-    expect(res.status).toBe(400);
-    expect(res.data.error).toBe('invalid_tenant');
-    expect(res.data.error_description).toMatch(new RegExp(`^AADSTS90002: Tenant '${tenant.replace(/\./g, '\\.')}' not found\\.`));
-    expect(res.data.error_codes).toEqual([90002]);
-  });
+  it.each(['nobody.onmicrosoft.com', TEST_TENANTS.missing.domain, TEST_TENANTS.missing.guid])(
+    'answers 400 invalid_tenant / AADSTS90002 for the unknown tenant %s, as Microsoft does',
+    async (tenant) => {
+      const res = await http.get(discoveryUrl(running.url, tenant));
+      expect(res.status).toBe(400);
+      expect(res.data.error).toBe('invalid_tenant');
+      expect(res.data.error_description).toMatch(new RegExp(`^AADSTS90002: Tenant '${tenant.replace(/\./g, '\\.')}' not found\\.`));
+      expect(res.data.error_codes).toEqual([90002]);
+    },
+  );
 
   it.each([TEST_TENANTS.outage.domain, TEST_TENANTS.outage.guid])('answers 503 for the outage tenant %s', async (tenant) => {
     expect((await http.get(discoveryUrl(running.url, tenant))).status).toBe(503);

@@ -50,7 +50,9 @@ describe('Live Platform authentication', () => {
 
   it('re-authenticates only once: a second 401 becomes an error that points at the scope and app registration', async () => {
     h.sandbox.inject({ kind: 'status', status: 401, count: 5, match: 'GET /api/v3/customer' });
-    const err = await clientFor(h).listCustomers().catch((e: unknown) => e);
+    const err = await clientFor(h)
+      .listCustomers()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UmpHttpError);
     expect(err).toMatchObject({ status: 401, method: 'GET', path: '/api/v3/customer' });
     expect((err as UmpHttpError).userMessage).toContain('UMP_SCOPE');
@@ -64,7 +66,9 @@ describe('Live Platform authentication', () => {
     ['a scope of another application', { scope: 'api://other-app/.default' }, 'UMP_SCOPE', 'AADSTS500011'],
     ['a scope without /.default', { scope: 'api://ump-sandbox' }, 'UMP_SCOPE', 'AADSTS1002012'],
   ])('turns %s into a UmpAuthError naming the setting to check', async (_what, override, setting, code) => {
-    const err = await clientFor(h, override).listCustomers().catch((e: unknown) => e);
+    const err = await clientFor(h, override)
+      .listCustomers()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UmpAuthError);
     expect(err).toMatchObject({ setting, aadsts: code });
     expect((err as UmpAuthError).message).toContain(`Check ${setting}`);
@@ -81,7 +85,9 @@ describe('Live Platform authentication', () => {
     const unreachable = other.running.tokenUrl;
     await other.close();
     for (const tokenUrl of [wrongTenant, notToken, unreachable]) {
-      const err = await clientFor(h, { tokenUrl, retry: { retries: 0 } }).listCustomers().catch((e: unknown) => e);
+      const err = await clientFor(h, { tokenUrl, retry: { retries: 0 } })
+        .listCustomers()
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UmpAuthError);
       expect((err as UmpAuthError).setting).toBe('UMP_TOKEN_URL');
     }
@@ -105,7 +111,9 @@ describe('Live Platform authentication', () => {
     await client.listCustomers();
     h.sandbox.expireTokens();
     await client.listCustomers();
-    await clientFor(h, { logger: log.logger, clientSecret: 'wrong-secret-value' }).listCustomers().catch(() => undefined);
+    await clientFor(h, { logger: log.logger, clientSecret: 'wrong-secret-value' })
+      .listCustomers()
+      .catch(() => undefined);
     expect(log.lines().length).toBeGreaterThan(3);
     expect(log.text()).not.toContain('sandbox-secret');
     expect(log.text()).not.toContain('wrong-secret-value');

@@ -2,7 +2,13 @@ import { UmpValidationError } from '../../src/ump/errors';
 import type { CreateOutcome, ProgressSnapshot } from '../../src/ump/types';
 import { byRoute, clientFor, followToEnd, newCustomer, startSandbox, type Harness } from '../sandbox/support';
 
-const DOCUMENTED_STEPS = ['MsTenantid is valid', 'Customer data created!', 'SBC sbc-onboarding done for site {name}.', 'CreateSiteInOvoc started.', 'Site created in Ovoc'];
+const DOCUMENTED_STEPS = [
+  'MsTenantid is valid',
+  'Customer data created!',
+  'SBC sbc-onboarding done for site {name}.',
+  'CreateSiteInOvoc started.',
+  'Site created in Ovoc',
+];
 const stepsFor = (name: string) => DOCUMENTED_STEPS.map((m) => m.replace('{name}', name));
 
 let h: Harness;
@@ -106,7 +112,9 @@ describe('server-side validation through the client', () => {
   });
 
   it('reports a duplicate short name (any case) as a ShortName error, and sends the POST only once', async () => {
-    const err = await clientFor(h).createCustomer(newCustomer('EXISTINGCO')).catch((e: unknown) => e);
+    const err = await clientFor(h)
+      .createCustomer(newCustomer('EXISTINGCO'))
+      .catch((e: unknown) => e);
     expect((err as UmpValidationError).fieldErrors.ShortName).toEqual(["A customer with the short name 'EXISTINGCO' already exists."]);
     expect(byRoute(h, 'createCustomer')).toHaveLength(1);
   });
@@ -130,7 +138,9 @@ describe('reconcileFirst', () => {
   });
 
   it('does not adopt a customer of another Microsoft tenant that happens to share the short name', async () => {
-    const err = await clientFor(h).createCustomer(newCustomer('ExistingCo'), { reconcileFirst: true }).catch((e: unknown) => e);
+    const err = await clientFor(h)
+      .createCustomer(newCustomer('ExistingCo'), { reconcileFirst: true })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UmpValidationError);
     expect(byRoute(h, 'createCustomer')).toHaveLength(1);
   });

@@ -31,23 +31,35 @@ describe('idempotent GETs', () => {
 
   it('give up after the retry count, keeping the trace id and error ticket', async () => {
     h.sandbox.inject({ kind: 'status', status: 500, count: 10, match: LIST });
-    const err = await clientFor(h, { retry: { retries: 2, baseDelayMs: 1 } }).listCustomers().catch((e: unknown) => e);
+    const err = await clientFor(h, { retry: { retries: 2, baseDelayMs: 1 } })
+      .listCustomers()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UmpHttpError);
-    expect(err).toMatchObject({ status: 500, method: 'GET', path: '/api/v3/customer', traceId: expect.stringMatching(/^00-/), errorTicket: expect.stringMatching(/^SBX-/) });
+    expect(err).toMatchObject({
+      status: 500,
+      method: 'GET',
+      path: '/api/v3/customer',
+      traceId: expect.stringMatching(/^00-/),
+      errorTicket: expect.stringMatching(/^SBX-/),
+    });
     expect((err as UmpHttpError).userMessage).toMatch(/error ticket SBX-.*trace id 00-/);
     expect(byRoute(h, 'listCustomers')).toHaveLength(3);
   });
 
   it('do not wait for a Retry-After longer than the policy accepts', async () => {
     h.sandbox.inject({ kind: 'status', status: 503, retryAfterSec: 120, match: LIST });
-    const err = await clientFor(h, { retry: { maxRetryAfterMs: 60_000 } }).listCustomers().catch((e: unknown) => e);
+    const err = await clientFor(h, { retry: { maxRetryAfterMs: 60_000 } })
+      .listCustomers()
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 503, retryAfterMs: 120_000 });
     expect(byRoute(h, 'listCustomers')).toHaveLength(1);
   });
 
   it('time out with a UmpTimeoutError after the retries', async () => {
     h.sandbox.inject({ kind: 'delay', ms: 2_000, count: 3, match: LIST });
-    const err = await clientFor(h, { requestTimeoutMs: 100, retry: { retries: 1, baseDelayMs: 1 } }).listCustomers().catch((e: unknown) => e);
+    const err = await clientFor(h, { requestTimeoutMs: 100, retry: { retries: 1, baseDelayMs: 1 } })
+      .listCustomers()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UmpTimeoutError);
     expect(byRoute(h, 'listCustomers')).toHaveLength(2);
   });
@@ -62,7 +74,9 @@ describe('idempotent GETs', () => {
 describe('answers that are not what the docs describe', () => {
   it('malformed JSON is a UmpShapeError that keeps the raw body, and is not retried', async () => {
     h.sandbox.inject({ kind: 'malformed', match: LIST });
-    const err = await clientFor(h).listCustomers().catch((e: unknown) => e);
+    const err = await clientFor(h)
+      .listCustomers()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UmpShapeError);
     expect(err).not.toBeInstanceOf(UmpHttpError);
     const shape = err as UmpShapeError;
@@ -81,7 +95,9 @@ describe('answers that are not what the docs describe', () => {
   it('a malformed create answer with nothing to adopt is a UmpShapeError, and still only one POST', async () => {
     // The dot makes the sandbox refuse the create; the fault then turns that refusal into an unreadable 200.
     h.sandbox.inject({ kind: 'malformed', match: CREATE });
-    const err = await clientFor(h).createCustomer(newCustomer('Gone.Co')).catch((e: unknown) => e);
+    const err = await clientFor(h)
+      .createCustomer(newCustomer('Gone.Co'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UmpShapeError);
     expect((err as UmpShapeError).rawBody).toContain('One or more validation errors');
     expect(JSON.stringify(err)).not.toContain(CARRIER_PASSWORD);
@@ -118,7 +134,9 @@ describe('the create POST is never repeated blindly', () => {
 
   it('stops after the bounded number of POSTs', async () => {
     h.sandbox.inject({ kind: 'status', status: 502, count: 10, match: CREATE });
-    const err = await clientFor(h, { retry: { createRetries: 2, baseDelayMs: 1 } }).createCustomer(newCustomer('DownCo')).catch((e: unknown) => e);
+    const err = await clientFor(h, { retry: { createRetries: 2, baseDelayMs: 1 } })
+      .createCustomer(newCustomer('DownCo'))
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 502 });
     expect(byRoute(h, 'createCustomer')).toHaveLength(3);
     expect(byRoute(h, 'listCustomers')).toHaveLength(3);
@@ -126,7 +144,9 @@ describe('the create POST is never repeated blindly', () => {
 
   it('does not POST again when the look-up itself fails: it cannot know, so the caller must reconcile later', async () => {
     h.sandbox.inject({ kind: 'drop', match: CREATE }, { kind: 'status', status: 500, count: 10, match: LIST });
-    const err = await clientFor(h, { retry: { retries: 1, baseDelayMs: 1 } }).createCustomer(newCustomer('BlindCo')).catch((e: unknown) => e);
+    const err = await clientFor(h, { retry: { retries: 1, baseDelayMs: 1 } })
+      .createCustomer(newCustomer('BlindCo'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UmpNetworkError);
     expect(byRoute(h, 'createCustomer')).toHaveLength(1);
   });
@@ -211,9 +231,12 @@ describe('secrets', () => {
     await client.createCustomer(newCustomer('LeakCo')).catch((e: unknown) => errors.push(e));
     await client.createCustomer(newCustomer('leak.co')).catch((e: unknown) => errors.push(e));
     await client.createCustomer(newCustomer('slowLeak')).catch((e: unknown) => errors.push(e));
-    await clientFor(h, { logger: log.logger, clientSecret: 'Wr0ng-Secret' }).createCustomer(newCustomer('AuthLeak')).catch((e: unknown) => errors.push(e));
+    await clientFor(h, { logger: log.logger, clientSecret: 'Wr0ng-Secret' })
+      .createCustomer(newCustomer('AuthLeak'))
+      .catch((e: unknown) => errors.push(e));
     expect(errors.length).toBeGreaterThanOrEqual(3);
-    const everything = log.text() + JSON.stringify(errors) + errors.map((e) => `${(e as Error).message} ${(e as { userMessage?: string }).userMessage}`).join(' ');
+    const everything =
+      log.text() + JSON.stringify(errors) + errors.map((e) => `${(e as Error).message} ${(e as { userMessage?: string }).userMessage}`).join(' ');
     for (const secret of [CARRIER_PASSWORD, 'sandbox-secret', 'Wr0ng-Secret']) expect(everything).not.toContain(secret);
     expect(everything).not.toMatch(/sbx\.[\w-]{8,}/);
     expect(JSON.stringify(h.sandbox.requests())).not.toContain(CARRIER_PASSWORD);

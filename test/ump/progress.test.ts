@@ -63,9 +63,9 @@ describe('parseProgressDetails', () => {
 // --- properties -----------------------------------------------------------------------------------
 
 const KNOWN = ['Information', 'Warning', 'Error'];
-const knownLevel = fc.tuple(fc.constantFrom(...KNOWN), fc.array(fc.boolean(), { minLength: 11, maxLength: 11 })).map(([level, upper]) =>
-  [...level].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch.toLowerCase())).join(''),
-);
+const knownLevel = fc
+  .tuple(fc.constantFrom(...KNOWN), fc.array(fc.boolean(), { minLength: 11, maxLength: 11 }))
+  .map(([level, upper]) => [...level].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch.toLowerCase())).join(''));
 const unknownLevel = fc.stringMatching(/^[A-Za-z][\w-]{0,9}$/).filter((l) => !KNOWN.some((k) => k.toLowerCase() === l.toLowerCase()));
 const tricky = fc.constantFrom('a', 'Z', '7', ' ', ',', '.', '!', ';', '(', ')', ':', '-', 'é', '😀', '\n', 'Error', 'Information', ', ', ');', ';(');
 const message = fc

@@ -94,7 +94,11 @@ describe('task answers', () => {
 describe('customer list entries', () => {
   it('read the documented PascalCase keys and their camelCase drift alike', () => {
     const [a, b, c] = fixture('customers-v3.json') as unknown[];
-    expect(customerEntrySchema.parse(a)).toMatchObject({ umpcustomerguid: '3f1e2d4c-0000-4a00-8000-000000000001', customershortname: 'ExistingCo', sitelocation: [{ sbcid: 5, sbcdeploymentstate: 'Deployed' }] });
+    expect(customerEntrySchema.parse(a)).toMatchObject({
+      umpcustomerguid: '3f1e2d4c-0000-4a00-8000-000000000001',
+      customershortname: 'ExistingCo',
+      sitelocation: [{ sbcid: 5, sbcdeploymentstate: 'Deployed' }],
+    });
     expect(customerEntrySchema.parse(b)).toMatchObject({ umpcustomerguid: '3f1e2d4c-0000-4a00-8000-000000000002', customershortname: 'FabrikamVoice' });
     expect(customerEntrySchema.safeParse(c).success).toBe(false);
   });
@@ -110,15 +114,28 @@ describe('script templates', () => {
   }));
 
   it('read related scripts whichever side of {key, value} holds the id, and every spelling of the variables', () => {
-    expect(templates.find((t) => t.id === 7)).toMatchObject({ customerVariables: ['Variable1', 'Variable2'], relatedScripts: [{ id: 700, name: 'sbc-scenario7Cleanup' }] });
-    expect(templates.find((t) => t.id === 8)).toMatchObject({ name: 'sbc-scenario8', customerVariables: ['Variable1', 'Variable2'], relatedScripts: [{ id: 800, name: 'sbc-scenario8Cleanup' }] });
+    expect(templates.find((t) => t.id === 7)).toMatchObject({
+      customerVariables: ['Variable1', 'Variable2'],
+      relatedScripts: [{ id: 700, name: 'sbc-scenario7Cleanup' }],
+    });
+    expect(templates.find((t) => t.id === 8)).toMatchObject({
+      name: 'sbc-scenario8',
+      customerVariables: ['Variable1', 'Variable2'],
+      relatedScripts: [{ id: 800, name: 'sbc-scenario8Cleanup' }],
+    });
     expect(templates.find((t) => t.id === 9)).toMatchObject({ customerVariables: ['PbxIp'], relatedScripts: [{ id: 900 }] });
   });
 
   it('offer onboarding scripts paired with their cleanup, and never a cleanup script as onboarding', () => {
     const onboarding = toOnboardingScripts(templates);
     expect(onboarding.map((o) => o.id).sort((x, y) => x - y)).toEqual([7, 8, 9, 20]);
-    expect(onboarding.find((o) => o.id === 7)).toEqual({ id: 7, name: 'sbc-scenario7', customerVariables: ['Variable1', 'Variable2'], cleanupScriptId: 700, cleanupScriptName: 'sbc-scenario7Cleanup' });
+    expect(onboarding.find((o) => o.id === 7)).toEqual({
+      id: 7,
+      name: 'sbc-scenario7',
+      customerVariables: ['Variable1', 'Variable2'],
+      cleanupScriptId: 700,
+      cleanupScriptName: 'sbc-scenario7Cleanup',
+    });
     // The cleanup's name comes from the template list when the relation does not carry it.
     expect(onboarding.find((o) => o.id === 9)).toMatchObject({ cleanupScriptId: 900, cleanupScriptName: 'scenario9 teardown' });
     expect(onboarding.find((o) => o.id === 20)?.cleanupScriptId).toBeUndefined();

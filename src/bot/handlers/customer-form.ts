@@ -11,7 +11,11 @@ import { withDeadline } from '../../deadline';
 export const SCRIPTS_BUDGET_MS = 2_500;
 
 /** Renders the form with Live Platform's script list when it can be had in time, plain inputs otherwise. */
-export async function buildForm(service: ProvisioningService, logger: Logger, d: Omit<FormCardData, 'scripts' | 'scriptsUnavailableReason'>): Promise<AdaptiveCardJson> {
+export async function buildForm(
+  service: ProvisioningService,
+  logger: Logger,
+  d: Omit<FormCardData, 'scripts' | 'scriptsUnavailableReason'>,
+): Promise<AdaptiveCardJson> {
   if (!service.configured) return renderFormCard({ ...d, formError: d.formError ?? NOT_CONFIGURED_MESSAGE });
   service.prefetch();
   try {
@@ -22,7 +26,10 @@ export async function buildForm(service: ProvisioningService, logger: Logger, d:
   } catch (err) {
     logger.warn({ err: { message: (err as Error).message } }, 'form without script list');
     const why = userMessageOf(err) ?? (err as Error).message;
-    return renderFormCard({ ...d, scriptsUnavailableReason: `The script list could not be loaded from Live Platform (${why}), so enter the script ids by hand.` });
+    return renderFormCard({
+      ...d,
+      scriptsUnavailableReason: `The script list could not be loaded from Live Platform (${why}), so enter the script ids by hand.`,
+    });
   }
 }
 

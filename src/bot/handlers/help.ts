@@ -4,10 +4,7 @@ import { conversationKind } from '../context-info';
 import { sendCard } from '../reply';
 
 export async function sendHelp(context: TurnContext, welcome = false): Promise<void> {
-  await sendCard(
-    context,
-    renderHelpCard({ needsMention: conversationKind(context) !== 'personal', welcome, botName: context.activity.recipient?.name }),
-  );
+  await sendCard(context, renderHelpCard({ needsMention: conversationKind(context) !== 'personal', welcome, botName: context.activity.recipient?.name }));
 }
 
 export function createHelpHandler() {

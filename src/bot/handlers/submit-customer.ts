@@ -42,11 +42,19 @@ export function createSubmitCustomerHandler(deps: { service: ProvisioningService
     });
     if (result.kind === 'invalid') {
       log.info({ fields: Object.keys(result.fieldErrors), formError: !!result.formError }, 'form rejected');
-      const card = await buildForm(deps.service, log, { values: data, fieldErrors: result.fieldErrors, formError: result.formError, notice: passwordNotice(data) });
+      const card = await buildForm(deps.service, log, {
+        values: data,
+        fieldErrors: result.fieldErrors,
+        formError: result.formError,
+        notice: passwordNotice(data),
+      });
       await answerWithCard(context, card);
       return;
     }
-    log.info({ requestId: result.request.id, created: result.created }, result.created ? 'request accepted' : 'duplicate submit: returning the existing request');
+    log.info(
+      { requestId: result.request.id, created: result.created },
+      result.created ? 'request accepted' : 'duplicate submit: returning the existing request',
+    );
     // The invoke answer replaces the card for the clicker; everyone else (and the Action.Submit
     // path) sees it through the shared edit the service triggers for every change.
     if (context.activity.type === 'invoke') await sendInvokeCard(context, renderProgressCard(result.request));
