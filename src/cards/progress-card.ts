@@ -1,4 +1,4 @@
-import type { ProvisioningRequest } from '../provisioning/request';
+import { isTerminal, type ProvisioningRequest } from '../provisioning/request';
 import { AdaptiveCardJson, escapeMarkdown, renderTemplate } from './render';
 
 /** The documented steps of a deployment, so the card can show what is still to come. */
@@ -64,7 +64,7 @@ export function renderProgressCard(r: ProvisioningRequest, now: Date = new Date(
   const st = STATUS[r.state];
   const start = Date.parse(r.createdAt);
   const end = r.finishedAt ? Date.parse(r.finishedAt) : now.getTime();
-  const running = r.state === 'submitted' || r.state === 'deploying';
+  const running = !isTerminal(r.state);
 
   const facts: { title: string; value: string }[] = [
     { title: 'Request', value: r.id },

@@ -4,13 +4,15 @@ import type { Logger } from '../logger';
 import { UmpError, UmpHttpError, UmpNetworkError, UmpTimeoutError } from '../ump/errors';
 import type { CreateCustomerRequest, ProgressSnapshot } from '../ump/types';
 import { failureFromError, failureFromSnapshot } from './failures';
-import { Clock, LivePlatformPort, RequestListener } from './ports';
-import { canTransition, Failure, isTerminal, ObservedStep, ProvisioningRequest, RequestState } from './request';
+import type { Clock } from '../clock';
+import { LivePlatformPort, RequestListener } from './ports';
+import { deployDeadline, Failure, ObservedStep, ProvisioningRequest, STATES } from './request';
+import { createRequestWriter } from './request-writer';
 import { RequestStore } from './store';
 
 export interface RunnerOptions {
   pollIntervalMs: number;
-  /** A deployment not finished this long after it was submitted is reported as failed. */
+  /** A deployment not finished this long after its create was sent is reported as failed. */
   deployTimeoutMs: number;
 }
 
@@ -62,38 +64,15 @@ export function toApiRequest(req: ProvisioningRequest, secrets: Record<string, s
 
 export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
   const { store, ump, logger, clock, options } = deps;
+  const writer = createRequestWriter({ store, clock, listener: deps.listener });
   const loops = new Map<string, Promise<void>>();
   const stopController = new AbortController();
   // Every running deployment waits on this one signal; hundreds of listeners are expected.
   setMaxListeners(0, stopController.signal);
+  const sleep = (ms: number) => clock.sleep(ms, stopController.signal);
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (stopController.signal.aborted) return resolve();
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        stopController.signal.removeEventListener('abort', done);
-        resolve();
-      }
-      stopController.signal.addEventListener('abort', done, { once: true });
-    });
-
-  /** One guarded write; returns the stored request, or undefined when someone else wrote first. */
-  async function commit(prev: ProvisioningRequest, patch: Partial<ProvisioningRequest>, action?: string, detail?: Record<string, unknown>) {
-    const nextState: RequestState = patch.state ?? prev.state;
-    if (nextState !== prev.state && !canTransition(prev.state, nextState)) {
-      throw new Error(`illegal transition ${prev.state} → ${nextState} for ${prev.id}`);
-    }
-    const now = clock.now().toISOString();
-    const next: ProvisioningRequest = { ...prev, ...patch, version: prev.version + 1, updatedAt: now };
-    if (isTerminal(next.state) && !next.finishedAt) next.finishedAt = now;
-    const ok = await store.update(next, action ? { at: now, actor: 'system', action, detail } : undefined);
-    if (!ok) return undefined;
-    if (isTerminal(next.state)) await store.clearSecrets(next.id);
-    deps.listener(next);
-    return next;
-  }
+  const commit = (prev: ProvisioningRequest, patch: Partial<ProvisioningRequest>, action?: string, detail?: Record<string, unknown>) =>
+    writer.commit(prev, patch, action ? { action, detail } : undefined);
 
   async function fail(req: ProvisioningRequest, failure: Failure) {
     return commit(req, { state: 'failed', failure }, 'failed', { step: failure.step, message: failure.message, traceId: failure.traceId });
@@ -141,8 +120,8 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
   }
 
   async function step(req: ProvisioningRequest, attempt: { transient: number }): Promise<ProvisioningRequest | undefined> {
-    const elapsed = clock.now().getTime() - Date.parse(req.createdAt);
-    if (elapsed > options.deployTimeoutMs) {
+    const deadline = deployDeadline(req, options.deployTimeoutMs);
+    if (deadline !== undefined && clock.now().getTime() > deadline) {
       const minutes = Math.round(options.deployTimeoutMs / 60000);
       return fail(
         req,
@@ -225,7 +204,7 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
   async function loop(id: string) {
     let req = await store.get(id);
     const attempt = { transient: 0 };
-    while (req && !isTerminal(req.state) && !stopController.signal.aborted) {
+    while (req && STATES[req.state].runnerWorks && !stopController.signal.aborted) {
       const next = await step(req, attempt);
       // undefined: another writer won the race; re-read and decide again.
       req = next ?? (await store.get(id));

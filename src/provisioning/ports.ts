@@ -20,9 +20,3 @@ export interface TenantPort {
  * Must not throw; the edge coalesces and rate-limits.
  */
 export type RequestListener = (request: ProvisioningRequest) => void;
-
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };

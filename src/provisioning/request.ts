@@ -1,8 +1,10 @@
 import { z } from 'zod/v4';
 
 /**
- * A provisioning request's life. The approval, cancel and retry issues add states and
- * transitions here; everything else asks this module what is allowed.
+ * A provisioning request's life. This table is the one place that knows what each state means;
+ * the runner, resume after a restart, the store's one-request-per-short-name index, the card
+ * updater and the cards ask it. Adding a state (awaiting approval, queued, cancelled) is one entry
+ * here plus how the progress card renders it (a Record over RequestState, so the compiler asks).
  *
  *   submitted ──create sent──▶ deploying ──▶ deployed
  *       │                          │
@@ -11,19 +13,53 @@ import { z } from 'zod/v4';
 export const REQUEST_STATES = ['submitted', 'deploying', 'deployed', 'failed'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
-const TRANSITIONS: Record<RequestState, readonly RequestState[]> = {
-  submitted: ['deploying', 'deployed', 'failed'],
-  deploying: ['deploying', 'deployed', 'failed'],
-  deployed: [],
-  failed: [],
+export interface StateBehaviour {
+  /** Nothing happens to the request any more; its secrets are deleted in the same write. */
+  terminal: boolean;
+  /** The deployment runner works on it: the state waits on Live Platform (create or progress). */
+  runnerWorks: boolean;
+  /** It holds its short name: no second request holding the same one may exist (a store index). */
+  holdsShortName: boolean;
+  /**
+   * The deploy timeout runs in this state. The clock starts when the create is sent
+   * (`ump.createAttemptedAt`), never when the request was made: a wait before it does not count.
+   */
+  deployClockRuns: boolean;
+  /** The states a write may move it to. */
+  next: readonly RequestState[];
+}
+
+export const STATES: Readonly<Record<RequestState, StateBehaviour>> = {
+  submitted: { terminal: false, runnerWorks: true, holdsShortName: true, deployClockRuns: true, next: ['deploying', 'deployed', 'failed'] },
+  deploying: { terminal: false, runnerWorks: true, holdsShortName: true, deployClockRuns: true, next: ['deploying', 'deployed', 'failed'] },
+  deployed: { terminal: true, runnerWorks: false, holdsShortName: false, deployClockRuns: false, next: [] },
+  failed: { terminal: true, runnerWorks: false, holdsShortName: false, deployClockRuns: false, next: [] },
 };
 
 export function canTransition(from: RequestState, to: RequestState): boolean {
-  return TRANSITIONS[from].includes(to);
+  return STATES[from].next.includes(to);
 }
 
 export function isTerminal(state: RequestState): boolean {
-  return TRANSITIONS[state].length === 0;
+  return STATES[state].terminal;
+}
+
+export function holdsShortName(state: RequestState): boolean {
+  return STATES[state].holdsShortName;
+}
+
+/** The states with the given behaviour, in declaration order (e.g. what to resume after a restart). */
+export function statesWhere(pick: (b: StateBehaviour) => boolean): RequestState[] {
+  return REQUEST_STATES.filter((s) => pick(STATES[s]));
+}
+
+/**
+ * When the deploy timeout of `req` ends, or undefined while its clock does not run (not in a
+ * clocked state, or the create was not sent yet).
+ */
+export function deployDeadline(req: Pick<ProvisioningRequest, 'state' | 'ump'>, timeoutMs: number): number | undefined {
+  if (!STATES[req.state].deployClockRuns || !req.ump.createAttemptedAt) return undefined;
+  return Date.parse(req.ump.createAttemptedAt) + timeoutMs;
 }
 
 export const ActorSchema = z.object({ id: z.string(), name: z.string(), aadObjectId: z.string().optional() });

@@ -4,8 +4,10 @@ import type { CustomerSummary, OnboardingScript } from '../ump/types';
 import { FieldErrors, SECRET_FIELDS, SCRIPT_PARAMETER_FIELDS, CustomerInput } from './customer-input';
 import { validateSubmission } from './validate-submission';
 import { createDeploymentRunner, DeploymentRunner, RunnerOptions } from './deployment-runner';
-import { Clock, LivePlatformPort, RequestListener, systemClock, TenantPort } from './ports';
-import { Actor, CustomerSpec, ProvisioningRequest, REQUEST_STATES, isTerminal } from './request';
+import { Clock, systemClock } from '../clock';
+import { LivePlatformPort, RequestListener, TenantPort } from './ports';
+import { createRequestWriter } from './request-writer';
+import { Actor, CustomerSpec, ProvisioningRequest, statesWhere, STATES } from './request';
 import { ActiveShortNameConflict, RequestStore } from './store';
 import { createTtlCache } from './ttl-cache';
 import { withDeadline } from '../deadline';
@@ -93,6 +95,8 @@ function toSpec(v: CustomerInput, tenantId: string): { spec: CustomerSpec; secre
 export function createProvisioningService(deps: ServiceDeps): ProvisioningService {
   const clock = deps.clock ?? systemClock;
   const { store, logger } = deps;
+  // The writer does not tell the listener about card moves: the card updater made the move itself.
+  const writer = createRequestWriter({ store, clock, listener: () => undefined });
   const budget = deps.duplicateCheckBudgetMs ?? 2_000;
   const runner: DeploymentRunner | undefined = deps.ump
     ? createDeploymentRunner({ store, ump: deps.ump, listener: deps.listener, logger, clock, options: deps.runner })
@@ -128,7 +132,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
         unverifiedTenantPolicy: deps.unverifiedTenantPolicy,
         scripts: () => withinBudget(scripts.get()).catch(() => undefined),
         customers: customerList,
-        activeRequest: (name) => store.findActiveByShortName(name),
+        activeRequest: (name) => store.findShortNameHolder(name),
       });
       if (!checked.ok) return { kind: 'invalid', fieldErrors: checked.fieldErrors };
       const { value: v, tenantId, warnings } = checked;
@@ -182,20 +186,17 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     },
 
     async recordCardMoved(id, activityId) {
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const req = await store.get(id);
-        if (!req || req.cardActivityId === activityId) return;
-        const next = { ...req, cardActivityId: activityId, version: req.version + 1, updatedAt: clock.now().toISOString() };
-        if (await store.update(next, { at: next.updatedAt, actor: 'system', action: 'card.moved', detail: { activityId } })) return;
-      }
+      await writer.update(id, (req) =>
+        req.cardActivityId === activityId ? undefined : { patch: { cardActivityId: activityId }, audit: { action: 'card.moved', detail: { activityId } } },
+      );
     },
 
     async resumeUnfinished() {
       if (!runner) return 0;
-      const unfinished = await store.listByState(REQUEST_STATES.filter((s) => !isTerminal(s)));
+      const unfinished = await store.listByState(statesWhere((s) => !s.terminal));
       for (const r of unfinished) {
         deps.listener(r);
-        runner.start(r.id);
+        if (STATES[r.state].runnerWorks) runner.start(r.id);
       }
       if (unfinished.length) logger.info({ count: unfinished.length }, 'resumed unfinished requests');
       return unfinished.length;

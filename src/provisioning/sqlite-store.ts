@@ -1,15 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AuditEntry, ProvisioningRequest, RequestSchema, RequestState, isTerminal, REQUEST_STATES } from './request';
+import { AuditEntry, holdsShortName, isTerminal, ProvisioningRequest, RequestSchema, RequestState, statesWhere } from './request';
 import { SecretBox } from './secret-box';
 import { ActiveShortNameConflict, RequestStore, SecretValues } from './store';
 
 /**
  * The embedded store (SQLite in DATA_DIR). Queried fields are columns; the rest of the record is
  * JSON validated by zod on the way out, so adding a field is not a migration. See docs/storage.md.
+ *
+ * Columns derived from the state table (`holds_short_name`) are written from it on every insert
+ * and update, so adding a state never needs the index to change.
  */
-const MIGRATIONS: string[] = [
+type Migration = string | ((db: Database.Database) => void);
+
+const MIGRATIONS: Migration[] = [
   `CREATE TABLE requests (
      id TEXT PRIMARY KEY,
      form_key TEXT NOT NULL UNIQUE,
@@ -22,8 +27,6 @@ const MIGRATIONS: string[] = [
      updated_at TEXT NOT NULL
    );
    CREATE INDEX requests_state ON requests(state);
-   -- At most one unfinished request per short name, even when two forms are submitted at once.
-   -- New non-terminal states (approval) must be added here by a migration.
    CREATE UNIQUE INDEX requests_active_short_name ON requests(short_name_lc) WHERE state IN ('submitted', 'deploying');
    CREATE TABLE audit (
      seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -34,13 +37,22 @@ const MIGRATIONS: string[] = [
      detail TEXT
    );
    CREATE INDEX audit_request ON audit(request_id, seq);`,
+  // 2: the one-request-per-short-name rule follows the state table instead of a list of states.
+  (db) => {
+    const holding = statesWhere((s) => s.holdsShortName);
+    db.exec(`ALTER TABLE requests ADD COLUMN holds_short_name INTEGER NOT NULL DEFAULT 0`);
+    db.prepare(`UPDATE requests SET holds_short_name = 1 WHERE state IN (${holding.map(() => '?').join(',')})`).run(...holding);
+    db.exec(`DROP INDEX requests_active_short_name;
+             CREATE UNIQUE INDEX requests_short_name_held ON requests(short_name_lc) WHERE holds_short_name = 1;`);
+  },
 ];
+
+/** The schema version this build writes; a newer database refuses to open. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
 interface Row {
   record: string;
 }
-
-const ACTIVE_STATES = REQUEST_STATES.filter((s) => !isTerminal(s));
 
 export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; fileName?: string }): RequestStore {
   fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -48,35 +60,42 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`The store in ${opts.dataDir} was written by a newer version (schema ${current}); upgrade the bot instead of downgrading.`);
-  }
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+  migrate(db, opts.dataDir);
   const box = opts.secretBox;
   const parse = (row: Row | undefined) => (row ? RequestSchema.parse(JSON.parse(row.record)) : undefined);
+  const held = (state: RequestState) => (holdsShortName(state) ? 1 : 0);
 
   const insertReq = db.prepare(
-    `INSERT INTO requests (id, form_key, state, version, short_name_lc, record, secrets, created_at, updated_at)
-     VALUES (@id, @formKey, @state, @version, @shortNameLc, @record, @secrets, @createdAt, @updatedAt)
+    `INSERT INTO requests (id, form_key, state, version, short_name_lc, holds_short_name, record, secrets, created_at, updated_at)
+     VALUES (@id, @formKey, @state, @version, @shortNameLc, @held, @record, @secrets, @createdAt, @updatedAt)
      ON CONFLICT(form_key) DO NOTHING`,
   );
   const insertAudit = db.prepare(`INSERT INTO audit (request_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)`);
   const byId = db.prepare(`SELECT record FROM requests WHERE id = ?`);
   const byFormKey = db.prepare(`SELECT record FROM requests WHERE form_key = ?`);
   // Asked on every submit: prepared once.
-  const activeByShortName = db.prepare(`SELECT record FROM requests WHERE short_name_lc = ? AND state IN (${ACTIVE_STATES.map(() => '?').join(',')}) LIMIT 1`);
+  const shortNameHolder = db.prepare(`SELECT record FROM requests WHERE short_name_lc = ? AND holds_short_name = 1 LIMIT 1`);
   const updateReq = db.prepare(
-    `UPDATE requests SET state = @state, version = @version, record = @record, updated_at = @updatedAt
+    `UPDATE requests SET state = @state, version = @version, holds_short_name = @held, record = @record, updated_at = @updatedAt,
+            secrets = CASE WHEN @terminal = 1 THEN NULL ELSE secrets END
      WHERE id = @id AND version = @version - 1`,
   );
+  const secretsOf = db.prepare(`SELECT secrets FROM requests WHERE id = ?`);
+  const auditOf = db.prepare(`SELECT request_id, at, actor, action, detail FROM audit WHERE request_id = ? ORDER BY seq`);
   const writeAudit = (requestId: string, a: Omit<AuditEntry, 'requestId'>) =>
     insertAudit.run(requestId, a.at, a.actor, a.action, a.detail ? JSON.stringify(a.detail) : null);
+
+  /** The partial unique index speaks SQLite; callers get the domain's error. */
+  function shortNameClash<T>(shortName: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      // Checked by shape: better-sqlite3's error class may come from another realm (test runners).
+      const e = err as { code?: string; message?: string };
+      if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /short_name/.test(e.message ?? '')) throw new ActiveShortNameConflict(shortName);
+      throw err;
+    }
+  }
 
   const insertTx = db.transaction((req: ProvisioningRequest, secrets: SecretValues, audit: Omit<AuditEntry, 'requestId'>) => {
     const info = insertReq.run({
@@ -85,8 +104,9 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
       state: req.state,
       version: req.version,
       shortNameLc: req.customer.shortName.toLowerCase(),
+      held: held(req.state),
       record: JSON.stringify(req),
-      secrets: Object.keys(secrets).length ? box.seal(JSON.stringify(secrets)) : null,
+      secrets: Object.keys(secrets).length && !isTerminal(req.state) ? box.seal(JSON.stringify(secrets)) : null,
       createdAt: req.createdAt,
       updatedAt: req.updatedAt,
     });
@@ -97,16 +117,24 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
     return { request: parse(byFormKey.get(req.formKey) as Row)!, created: false };
   });
 
+  const updateTx = db.transaction((next: ProvisioningRequest, audit?: Omit<AuditEntry, 'requestId'>) => {
+    const info = updateReq.run({
+      id: next.id,
+      state: next.state,
+      version: next.version,
+      held: held(next.state),
+      terminal: isTerminal(next.state) ? 1 : 0,
+      record: JSON.stringify(next),
+      updatedAt: next.updatedAt,
+    });
+    if (info.changes !== 1) return false;
+    if (audit) writeAudit(next.id, audit);
+    return true;
+  });
+
   return {
     async insert(req, secrets, audit) {
-      try {
-        return insertTx(req, secrets, audit);
-      } catch (err) {
-        // Checked by shape: better-sqlite3's error class may come from another realm (test runners).
-        const e = err as { code?: string; message?: string };
-        if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /short_name/.test(e.message ?? '')) throw new ActiveShortNameConflict(req.customer.shortName);
-        throw err;
-      }
+      return shortNameClash(req.customer.shortName, () => insertTx(req, secrets, audit));
     },
     async get(id) {
       return parse(byId.get(id) as Row | undefined);
@@ -116,36 +144,24 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
     },
     async listByState(states: readonly RequestState[]) {
       if (states.length === 0) return [];
-      const rows = db.prepare(`SELECT record FROM requests WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY created_at`).all(...states) as Row[];
+      const rows = db
+        .prepare(`SELECT record FROM requests WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY created_at, rowid`)
+        .all(...states) as Row[];
       return rows.map((r) => parse(r)!);
     },
-    async findActiveByShortName(shortName) {
-      return parse(activeByShortName.get(shortName.toLowerCase(), ...ACTIVE_STATES) as Row | undefined);
+    async findShortNameHolder(shortName) {
+      return parse(shortNameHolder.get(shortName.toLowerCase()) as Row | undefined);
     },
     async update(next, audit) {
-      return db.transaction(() => {
-        const info = updateReq.run({ id: next.id, state: next.state, version: next.version, record: JSON.stringify(next), updatedAt: next.updatedAt });
-        if (info.changes !== 1) return false;
-        if (audit) writeAudit(next.id, audit);
-        return true;
-      })();
+      return shortNameClash(next.customer.shortName, () => updateTx(next, audit));
     },
     async secrets(id) {
-      const row = db.prepare(`SELECT secrets FROM requests WHERE id = ?`).get(id) as { secrets: string | null } | undefined;
+      const row = secretsOf.get(id) as { secrets: string | null } | undefined;
       if (!row?.secrets) return {};
       return JSON.parse(box.open(row.secrets)) as SecretValues;
     },
-    async clearSecrets(id) {
-      db.prepare(`UPDATE requests SET secrets = NULL WHERE id = ?`).run(id);
-    },
     async audit(id) {
-      const rows = db.prepare(`SELECT request_id, at, actor, action, detail FROM audit WHERE request_id = ? ORDER BY seq`).all(id) as {
-        request_id: string;
-        at: string;
-        actor: string;
-        action: string;
-        detail: string | null;
-      }[];
+      const rows = auditOf.all(id) as { request_id: string; at: string; actor: string; action: string; detail: string | null }[];
       return rows.map((r) => ({ requestId: r.request_id, at: r.at, actor: r.actor, action: r.action, detail: r.detail ? JSON.parse(r.detail) : undefined }));
     },
     async ping() {
@@ -155,4 +171,19 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
       if (db.open) db.close();
     },
   } satisfies RequestStore;
+}
+
+function migrate(db: Database.Database, dataDir: string): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`The store in ${dataDir} was written by a newer version (schema ${current}); upgrade the bot instead of downgrading.`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    const m = MIGRATIONS[v];
+    db.transaction(() => {
+      if (typeof m === 'string') db.exec(m);
+      else m(db);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
 }

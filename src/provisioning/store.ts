@@ -2,10 +2,10 @@ import { AuditEntry, ProvisioningRequest, RequestState } from './request';
 
 export type SecretValues = Record<string, string>;
 
-/** Another unfinished request already uses this short name (two forms submitted at once). */
+/** Another request already holds this short name (two forms submitted at once). */
 export class ActiveShortNameConflict extends Error {
   constructor(readonly shortName: string) {
-    super(`an unfinished request for '${shortName}' exists`);
+    super(`another request holds the short name '${shortName}'`);
     this.name = 'ActiveShortNameConflict';
   }
 }
@@ -24,16 +24,17 @@ export interface RequestStore {
   getByFormKey(formKey: string): Promise<ProvisioningRequest | undefined>;
   /** Requests in any of the given states, oldest first. */
   listByState(states: readonly RequestState[]): Promise<ProvisioningRequest[]>;
-  /** A request for this short name (case-insensitive) that is not finished. */
-  findActiveByShortName(shortName: string): Promise<ProvisioningRequest | undefined>;
+  /** The request holding this short name (case-insensitive), per the state table's `holdsShortName`. */
+  findShortNameHolder(shortName: string): Promise<ProvisioningRequest | undefined>;
   /**
    * Writes `next` if the stored version is still `next.version - 1`; returns false when someone
-   * else wrote first (the caller re-reads and decides again).
+   * else wrote first (the caller re-reads and decides again). A write into a terminal state deletes
+   * the request's secrets in the same transaction. Throws ActiveShortNameConflict when `next`
+   * would hold a short name another request holds.
    */
   update(next: ProvisioningRequest, audit?: Omit<AuditEntry, 'requestId'>): Promise<boolean>;
+  /** The sealed values stored with the request; empty once it reached a terminal state. */
   secrets(id: string): Promise<SecretValues>;
-  /** Drops the secrets once they are no longer needed (the request is finished). */
-  clearSecrets(id: string): Promise<void>;
   audit(id: string): Promise<AuditEntry[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
