@@ -31,7 +31,7 @@ async function main() {
   for (let i = 0; i < N; i++) tenants[`bench${i}.onmicrosoft.com`] = `be0c0000-0000-4000-8000-${String(i).padStart(12, '0')}`;
   const login = await createLoginStandin({ tenants }).start(0);
   const connector = await startFakeConnector();
-  const bot = await startTestBot({ ...livePlatformEnv(sandbox, sb, login.url), LOG_LEVEL: 'warn', UMP_POLL_INTERVAL_MS: '200' });
+  const bot = await startTestBot({ ...livePlatformEnv(sb, login.url), LOG_LEVEL: 'warn', UMP_POLL_INTERVAL_MS: '200' });
   const serviceUrl = connector.url;
 
   // Warm-up: token, script list, customer list.

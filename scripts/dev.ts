@@ -88,18 +88,13 @@ async function main(): Promise<void> {
       stops.push(() => login.close());
       authority = login.url;
     }
-    const c = sandbox.credentials;
     const config = loadConfig({
       LOG_LEVEL: process.env.LOG_LEVEL,
       LOG_FORMAT: process.env.LOG_FORMAT,
       DEV_MODE: 'true',
       PORT: String(ports.bot),
       DATA_DIR: values['data-dir'],
-      UMP_BASE_URL: sb.baseUrl,
-      UMP_TOKEN_URL: sb.tokenUrl,
-      UMP_CLIENT_ID: c.clientId,
-      UMP_CLIENT_SECRET: c.clientSecret,
-      UMP_SCOPE: c.scope,
+      ...sb.botSettings,
       UMP_POLL_INTERVAL_MS: '1000',
       ENTRA_AUTHORITY: authority,
     });

@@ -41,7 +41,15 @@ const EnvSchema = z.object({
   LOG_FORMAT: opt(z.enum(['json', 'pretty'])),
 });
 
-const UMP_KEYS = ['UMP_BASE_URL', 'UMP_TOKEN_URL', 'UMP_CLIENT_ID', 'UMP_CLIENT_SECRET', 'UMP_SCOPE'] as const;
+/** Every variable the bot reads (env.sample documents each; a test checks). */
+export const ENV_KEYS = Object.keys(EnvSchema.shape);
+
+
+/** The Live Platform connection: all five or none. */
+export const UMP_KEYS = ['UMP_BASE_URL', 'UMP_TOKEN_URL', 'UMP_CLIENT_ID', 'UMP_CLIENT_SECRET', 'UMP_SCOPE'] as const;
+export type UmpKey = (typeof UMP_KEYS)[number];
+/** `UMP_BASE_URL, …, UMP_CLIENT_SECRET and UMP_SCOPE`, for messages that tell an administrator what to set. */
+export const UMP_KEYS_TEXT = `${UMP_KEYS.slice(0, -1).join(', ')} and ${UMP_KEYS[UMP_KEYS.length - 1]}`;
 
 /** Rules across variables, checked on the raw strings so they are reported with the per-key ones. */
 function crossFieldProblems(env: Record<string, string | undefined>): string[] {

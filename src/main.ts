@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Config } from './config';
+import { Config, UMP_KEYS_TEXT } from './config';
 import { withDeadline } from './deadline';
 import { createLogger, Logger, LoggerOptions } from './logger';
 import { createAdapter, createBotApp } from './bot/app';
@@ -43,9 +43,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     ? createUmpClient({ ...config.ump, requestTimeoutMs: config.umpTimeouts.requestMs, createTimeoutMs: config.umpTimeouts.createMs, logger })
     : undefined;
   if (!ump) {
-    logger.warn(
-      'Live Platform is not configured (UMP_BASE_URL, UMP_TOKEN_URL, UMP_CLIENT_ID, UMP_CLIENT_SECRET, UMP_SCOPE): the form opens but customers cannot be created; npm run dev starts a local sandbox',
-    );
+    logger.warn(`Live Platform is not configured (${UMP_KEYS_TEXT}): the form opens but customers cannot be created; npm run dev starts a local sandbox`);
   }
   const tenants = createTenantLookup({ authority: config.tenant.authority, timeoutMs: config.tenant.timeoutMs, logger });
   const adapter = createAdapter(config);
@@ -89,7 +87,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     {
       name: 'livePlatform',
       check: async () => {
-        if (!ump) throw new Error('Live Platform is not configured: set UMP_BASE_URL, UMP_TOKEN_URL, UMP_CLIENT_ID, UMP_CLIENT_SECRET and UMP_SCOPE');
+        if (!ump) throw new Error(`Live Platform is not configured: set ${UMP_KEYS_TEXT}`);
         await ump.ping();
       },
     },

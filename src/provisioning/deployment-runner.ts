@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { withDeadline } from '../deadline';
 import type { Logger } from '../logger';
-import { UmpError, UmpHttpError, UmpNetworkError, UmpTimeoutError } from '../ump/errors';
+import { isTransient } from '../outbound/resilience';
+import { UmpError } from '../ump/errors';
 import type { CreateCustomerRequest, ProgressSnapshot } from '../ump/types';
 import { failureFromError, failureFromSnapshot } from './failures';
 import type { Clock } from '../clock';
@@ -38,14 +39,6 @@ export function mergeSteps(previous: ObservedStep[], current: ProgressSnapshot['
     const p = previous[i];
     return p && p.level === s.level && p.message === s.message ? p : { level: s.level, message: s.message, at };
   });
-}
-
-function isTransient(err: unknown): boolean {
-  return (
-    err instanceof UmpTimeoutError ||
-    err instanceof UmpNetworkError ||
-    (err instanceof UmpHttpError && (err.status >= 500 || err.status === 429 || err.status === 408))
-  );
 }
 
 export function toApiRequest(req: ProvisioningRequest, secrets: Record<string, string>): CreateCustomerRequest {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { UMP_KEYS_TEXT } from '../config';
 import type { Logger } from '../logger';
 import type { CustomerSummary, OnboardingScript } from '../ump/types';
 import { FieldErrors, SECRET_FIELDS, SCRIPT_PARAMETER_FIELDS, CustomerInput } from './customer-input';
@@ -62,8 +63,7 @@ export function newRequestId(): string {
   return `REQ-${[...bytes].map((b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('')}`;
 }
 
-export const NOT_CONFIGURED_MESSAGE =
-  'Live Platform is not configured for this bot, so customers cannot be created yet. Ask the bot administrator to set UMP_BASE_URL, UMP_TOKEN_URL, UMP_CLIENT_ID, UMP_CLIENT_SECRET and UMP_SCOPE.';
+export const NOT_CONFIGURED_MESSAGE = `Live Platform is not configured for this bot, so customers cannot be created yet. Ask the bot administrator to set ${UMP_KEYS_TEXT}.`;
 
 function toSpec(v: CustomerInput, tenantId: string): { spec: CustomerSpec; secrets: Record<string, string> } {
   const scriptParameters: Record<string, string> = {};

@@ -1,5 +1,6 @@
 import type { CustomerSummary, OnboardingScript } from '../ump/types';
 import { AUTO_CLEANUP, CustomerInput, FieldErrors, parseCustomerInput } from './customer-input';
+import { isGuid } from '../tenant';
 import { TenantPort } from './ports';
 import { ProvisioningRequest } from './request';
 
@@ -19,8 +20,6 @@ export interface SubmissionChecks {
 }
 
 export type CheckedSubmission = { ok: true; value: CustomerInput; tenantId: string; warnings: string[] } | { ok: false; fieldErrors: FieldErrors };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `auto` (or empty) cleanup means the script Live Platform relates to the chosen onboarding script. */
 async function resolveCleanup(raw: Record<string, unknown>, scripts: Promise<OnboardingScript[] | undefined>): Promise<FieldErrors> {
@@ -47,7 +46,7 @@ async function checkTenant(input: string, c: SubmissionChecks): Promise<{ tenant
   if (t.status === 'found') return { tenantId: t.tenantId };
   if (t.status === 'invalid' || t.status === 'not_found') return { error: t.message };
   if (c.unverifiedTenantPolicy === 'block') return { error: `The tenant could not be verified with Microsoft right now (${t.reason}). Try again in a minute.` };
-  if (!GUID.test(input)) {
+  if (!isGuid(input)) {
     return {
       error: 'The tenant could not be verified with Microsoft right now, so a domain cannot be turned into a tenant id. Enter the tenant GUID instead.',
     };

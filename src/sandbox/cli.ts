@@ -76,15 +76,12 @@ async function main(): Promise<void> {
     onRequest: o.quiet ? undefined : printRequest,
   });
   const running = await sandbox.start(o.port, o.host);
-  const c = sandbox.credentials;
   console.log(`Live Platform sandbox listening on ${running.url} (mode ${o.mode}, ${o.stepMs} ms per step)
 
 Point the bot at it (.env):
-  UMP_BASE_URL=${running.baseUrl}
-  UMP_TOKEN_URL=${running.tokenUrl}
-  UMP_CLIENT_ID=${c.clientId}
-  UMP_CLIENT_SECRET=${c.clientSecret}
-  UMP_SCOPE=${c.scope}
+${Object.entries(running.botSettings)
+  .map(([k, v]) => `  ${k}=${v}`)
+  .join('\n')}
 
 Seeded: customers ExistingCo, FabrikamVoice, NorthwindTel, BrokenCo (failed); SBC ids 5, 6, 7;
 channels 12, 13, 14; Live Platform customers 79192, 80001, 80002; 28 script templates

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { UmpKey } from '../config';
 import { resolveRoute, type RouteContext } from './api-routes';
 import { createControlApi, settingsPatchSchema } from './control-api';
 import { progressAt } from './deployment';
@@ -46,6 +47,8 @@ export interface RunningSandbox {
   /** What the bot calls UMP_BASE_URL: origin + /tenantui. */
   baseUrl: string;
   tokenUrl: string;
+  /** The bot's UMP_* settings that point it at this sandbox. */
+  botSettings: Record<UmpKey, string>;
   close(): Promise<void>;
 }
 
@@ -263,10 +266,19 @@ export function createUmpSandbox(opts: UmpSandboxOptions = {}): UmpSandbox {
       const addr = await listen(srv, port, host);
       const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
       const url = `http://${shownHost}:${addr.port}`;
+      const baseUrl = `${url}${API_PREFIX}`;
+      const tokenUrl = `${url}/${credentials.tenant}/oauth2/v2.0/token`;
       return {
         url,
-        baseUrl: `${url}${API_PREFIX}`,
-        tokenUrl: `${url}/${credentials.tenant}/oauth2/v2.0/token`,
+        baseUrl,
+        tokenUrl,
+        botSettings: {
+          UMP_BASE_URL: baseUrl,
+          UMP_TOKEN_URL: tokenUrl,
+          UMP_CLIENT_ID: credentials.clientId,
+          UMP_CLIENT_SECRET: credentials.clientSecret,
+          UMP_SCOPE: credentials.scope,
+        },
         close: async () => {
           closed = true;
           for (const w of waits) {

@@ -6,13 +6,18 @@
 export type ParsedTenantInput =
   { ok: true; kind: 'guid' | 'domain'; /** lower-case, safe to put in a URL path */ value: string } | { ok: false; message: string };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GUID_LIKE = /^[{(]?[0-9a-f-]{20,}[})]?$/; // hex and hyphens only, so never a domain
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const TLD = /^[a-z]{2,63}$|^xn--[a-z0-9-]{1,59}$/;
 
 const EXAMPLE_GUID = '4bf50a33-a383-4d3f-9403-220c898bc1b2';
 const WHAT_TO_ENTER = `Enter the tenant id (a GUID such as ${EXAMPLE_GUID}) or one of the tenant's verified domains, such as contoso.onmicrosoft.com or contoso.com.`;
+
+/** A tenant id as Microsoft writes it: 32 hex digits in groups of 8-4-4-4-12 (either case). */
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
 
 export function parseTenantInput(raw: string): ParsedTenantInput {
   const input = raw.trim();

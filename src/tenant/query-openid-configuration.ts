@@ -1,5 +1,6 @@
-import axios from 'axios';
 import { z } from 'zod/v4';
+import { createHttpSend, HttpNetworkError, HttpTimeoutError } from '../outbound/http';
+import { isGuid } from './parse-tenant-input';
 
 /**
  * One request to `{authority}/{tenant}/v2.0/.well-known/openid-configuration`, classified.
@@ -17,7 +18,6 @@ export interface DiscoveryOptions {
   timeoutMs: number;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_BODY_BYTES = 1024 * 1024;
 // Not a plain substring test: AADSTS900023 (malformed identifier) starts with the same digits.
 const NOT_FOUND_CODE = /AADSTS90002(?!\d)/;
@@ -31,30 +31,18 @@ const ErrorBody = z.object({
 
 export function createOpenIdDiscovery(opts: DiscoveryOptions): (tenant: { kind: 'guid' | 'domain'; value: string }) => Promise<DiscoveryOutcome> {
   const authority = normaliseAuthority(opts.authority);
-  const client = axios.create({
-    maxRedirects: 0,
-    maxContentLength: MAX_BODY_BYTES,
-    validateStatus: () => true,
-    responseType: 'text',
-    // Keep the raw text: a body that is not JSON is itself a finding.
-    transformResponse: [(data: unknown) => data],
-    headers: { Accept: 'application/json' },
-  });
+  const send = createHttpSend({ maxBodyBytes: MAX_BODY_BYTES });
 
   return async (tenant) => {
-    const url = `${authority}/${encodeURIComponent(tenant.value)}/v2.0/.well-known/openid-configuration`;
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), opts.timeoutMs);
+    const path = `/${encodeURIComponent(tenant.value)}/v2.0/.well-known/openid-configuration`;
+    const url = `${authority}${path}`;
     try {
-      const res = await client.get<string>(url, { signal: deadline.signal });
-      return classify(res.status, typeof res.data === 'string' ? res.data : '', tenant, url);
+      const res = await send({ method: 'GET', url, path, timeoutMs: opts.timeoutMs });
+      return classify(res.status, res.text, tenant, url);
     } catch (err) {
-      if (deadline.signal.aborted) return unverified(`no answer within ${opts.timeoutMs} ms from GET ${url}`);
-      const code = axios.isAxiosError(err) ? (err.code ?? 'unknown') : 'unknown';
-      const message = err instanceof Error ? err.message : String(err);
-      return unverified(`request failed (${code}: ${message}) for GET ${url}`);
-    } finally {
-      clearTimeout(timer);
+      if (err instanceof HttpTimeoutError) return unverified(`no answer within ${opts.timeoutMs} ms from GET ${url}`);
+      const code = err instanceof HttpNetworkError ? err.networkCode : 'unknown';
+      return unverified(`request failed (${code}: ${err instanceof Error ? err.message : String(err)}) for GET ${url}`);
     }
   };
 }
@@ -91,7 +79,7 @@ function tenantIdFromIssuer(issuer: string): string | undefined {
     return undefined;
   }
   const guid = /^\/([^/]+)\/v2\.0\/?$/.exec(path)?.[1];
-  return guid && GUID.test(guid) ? guid.toLowerCase() : undefined;
+  return guid && isGuid(guid) ? guid.toLowerCase() : undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -4,7 +4,7 @@ import { describeIssues } from './canon';
 import { UmpHttpError, UmpShapeError, UmpValidationError } from './errors';
 import type { HttpResponse, HttpSend } from './http';
 import { redactText } from './redact';
-import { isRetryable, nextDelay, parseRetryAfter, sleep, type RetryPolicy } from './retry';
+import { parseRetryAfter, retrying, type RetryPolicy } from '../outbound/resilience';
 import { problemSchema } from './schemas';
 import type { TokenProvider } from './token-provider';
 
@@ -109,31 +109,22 @@ export function createApi(o: ApiOptions): Api {
     async call(opts) {
       const url = buildUrl(o.baseUrl, opts.path, opts.query);
       const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-      const started = o.now();
-      for (let attempt = 0; ; attempt++) {
-        let res: HttpResponse;
+      const res = await retrying(() => once(opts, url, body), {
+        policy: o.retry,
+        budget: () => (opts.retry ? o.retry.retries : 0),
+        now: o.now,
+        onRetry: (err, attempt, delayMs) =>
+          o.logger.warn({ method: opts.method, path: opts.path, attempt, delayMs, reason: (err as Error).message }, 'Live Platform call failed; retrying'),
+      });
+      let json: unknown;
+      if (res.text.trim() !== '') {
         try {
-          res = await once(opts, url, body);
-        } catch (err) {
-          const delay = opts.retry && isRetryable(err) ? nextDelay(err, attempt, o.now() - started, o.retry.retries, o.retry) : undefined;
-          if (delay === undefined) throw err;
-          o.logger.warn(
-            { method: opts.method, path: opts.path, attempt: attempt + 1, delayMs: delay, reason: (err as Error).message },
-            'Live Platform call failed; retrying',
-          );
-          await sleep(delay);
-          continue;
+          json = JSON.parse(res.text);
+        } catch {
+          throw shapeError(opts, { status: res.status, json: undefined, text: res.text }, ['(body): not valid JSON']);
         }
-        let json: unknown;
-        if (res.text.trim() !== '') {
-          try {
-            json = JSON.parse(res.text);
-          } catch {
-            throw shapeError(opts, { status: res.status, json: undefined, text: res.text }, ['(body): not valid JSON']);
-          }
-        }
-        return { status: res.status, json, text: res.text };
       }
+      return { status: res.status, json, text: res.text };
     },
     parse(schema, res, opts) {
       const parsed = schema.safeParse(res.json);

@@ -2,8 +2,8 @@ import type { Logger } from '../logger';
 import { createApi } from './api';
 import { createCustomer as runCreate } from './create-customer';
 import { UmpHttpError } from './errors';
-import { createHttpSend, type HttpSend } from './http';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry';
+import { createUmpHttpSend, type HttpSend } from './http';
+import { DEFAULT_UMP_RETRY, type UmpRetryPolicy } from './retry';
 import { customerEntrySchema, customerListSchema, customerProgressSchema, taskSchema, type CustomerEntryWire } from './schemas';
 import { DEFAULT_PAGING, fetchAllScriptTemplates, toOnboardingScripts, type PagingOptions } from './script-templates';
 import { KNOWN_RUNNING_STATES, snapshotFromCustomer, snapshotFromTask } from './snapshot';
@@ -30,7 +30,7 @@ export interface UmpClientOptions {
   /** For the create POST only: synchronous servers answer it after the whole deployment. */
   createTimeoutMs: number;
   logger: Logger;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<UmpRetryPolicy>;
   /** Parameter names and size for the (undocumented) paging of script templates. */
   scriptTemplatePaging?: Partial<PagingOptions>;
   /** Clock for token expiry; tests move it forward instead of waiting. */
@@ -73,10 +73,10 @@ function toSummary(c: CustomerEntryWire): CustomerSummary {
 
 export function createUmpClient(opts: UmpClientOptions): UmpClient {
   const logger = opts.logger.child({ component: 'ump' });
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
+  const retry: UmpRetryPolicy = { ...DEFAULT_UMP_RETRY, ...opts.retry };
   const paging: PagingOptions = { ...DEFAULT_PAGING, ...opts.scriptTemplatePaging };
   const now = opts.now ?? Date.now;
-  const http = opts.http ?? createHttpSend();
+  const http = createUmpHttpSend(opts.http);
   const tokens = createTokenProvider({
     tokenUrl: opts.tokenUrl,
     clientId: opts.clientId,

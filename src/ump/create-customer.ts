@@ -2,7 +2,8 @@ import type { Logger } from '../logger';
 import type { Api, ApiResponse } from './api';
 import { UmpDeploymentError, UmpHttpError, UmpNetworkError, UmpShapeError, UmpTimeoutError, UmpValidationError } from './errors';
 import { isSecretKey } from './redact';
-import { nextDelay, sleep, type RetryPolicy } from './retry';
+import { nextDelay, sleep, type RetryPolicy } from '../outbound/resilience';
+import type { UmpRetryPolicy } from './retry';
 import { customerProgressSchema, jobAcceptedSchema } from './schemas';
 import { snapshotFromCustomer } from './snapshot';
 import type { CreateCustomerRequest, CreateOutcome, CustomerSummary, ProgressSnapshot } from './types';
@@ -21,7 +22,7 @@ const PATH = '/api/v2/customer';
 export interface CreateDeps {
   api: Api;
   logger: Logger;
-  retry: RetryPolicy;
+  retry: UmpRetryPolicy;
   createTimeoutMs: number;
   now: () => number;
   findCustomerByShortName(name: string): Promise<CustomerSummary | undefined>;

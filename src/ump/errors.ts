@@ -1,10 +1,12 @@
+import type { UmpKey } from '../config';
+
 /**
  * The Live Platform client's error family. Every error has a `userMessage` that is safe to show in
  * chat (no secrets, no raw bodies) and says what to do; `message` is for the log.
  * UmpValidationError is a UmpHttpError (it is a 400), so check it first when telling them apart.
  */
 
-export type UmpSetting = 'UMP_CLIENT_ID' | 'UMP_CLIENT_SECRET' | 'UMP_SCOPE' | 'UMP_TOKEN_URL';
+export type UmpSetting = Exclude<UmpKey, 'UMP_BASE_URL'>;
 
 interface UmpErrorOptions {
   traceId?: string;
@@ -88,6 +90,7 @@ export class UmpValidationError extends UmpHttpError {
 
 export class UmpTimeoutError extends UmpError {
   readonly code = 'UMP_TIMEOUT';
+  readonly transient = true;
   constructor(
     readonly method: string,
     readonly path: string,
@@ -102,6 +105,7 @@ export class UmpTimeoutError extends UmpError {
 
 export class UmpNetworkError extends UmpError {
   readonly code = 'UMP_NETWORK';
+  readonly transient = true;
   constructor(
     readonly method: string,
     readonly path: string,

@@ -2,7 +2,7 @@ import type { Logger } from '../logger';
 import { UmpAuthError, UmpError, UmpHttpError, UmpNetworkError, UmpTimeoutError, type UmpSetting } from './errors';
 import type { HttpSend } from './http';
 import { redactText } from './redact';
-import { isRetryable, nextDelay, parseRetryAfter, sleep, type RetryPolicy } from './retry';
+import { parseRetryAfter, retrying, type RetryPolicy } from '../outbound/resilience';
 import { entraErrorSchema, tokenSchema } from './schemas';
 
 /**
@@ -112,21 +112,19 @@ export function createTokenProvider(o: TokenProviderOptions): TokenProvider {
   }
 
   async function fetchToken(): Promise<string> {
-    const started = o.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const t = await requestOnce();
-        const ttl = t.expiresInSec * 1000;
-        const obtained = o.now();
-        cached = { token: t.token, expiresAt: obtained + ttl, renewAt: obtained + Math.max(ttl - RENEW_BEFORE_MS, ttl / 2) };
-        o.logger.debug({ expiresInSec: t.expiresInSec }, 'Live Platform access token obtained');
-        return t.token;
-      } catch (err) {
-        const delay = isRetryable(err) ? nextDelay(err, attempt, o.now() - started, o.retry.retries, o.retry) : undefined;
-        if (delay === undefined) throw asAuthError(err);
-        o.logger.warn({ attempt: attempt + 1, delayMs: delay, reason: (err as Error).message }, 'token request failed; retrying');
-        await sleep(delay);
-      }
+    try {
+      const t = await retrying(requestOnce, {
+        policy: o.retry,
+        now: o.now,
+        onRetry: (err, attempt, delayMs) => o.logger.warn({ attempt, delayMs, reason: (err as Error).message }, 'token request failed; retrying'),
+      });
+      const ttl = t.expiresInSec * 1000;
+      const obtained = o.now();
+      cached = { token: t.token, expiresAt: obtained + ttl, renewAt: obtained + Math.max(ttl - RENEW_BEFORE_MS, ttl / 2) };
+      o.logger.debug({ expiresInSec: t.expiresInSec }, 'Live Platform access token obtained');
+      return t.token;
+    } catch (err) {
+      throw asAuthError(err);
     }
   }
 

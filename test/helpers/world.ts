@@ -68,14 +68,9 @@ export function validForm(shortName: string, over: Record<string, unknown> = {})
 }
 
 /** The bot settings that point it at a running sandbox and login stand-in. */
-export function livePlatformEnv(sandbox: UmpSandbox, run: RunningSandbox, loginUrl: string): Record<string, string> {
-  const c = sandbox.credentials;
+export function livePlatformEnv(run: RunningSandbox, loginUrl: string): Record<string, string> {
   return {
-    UMP_BASE_URL: run.baseUrl,
-    UMP_TOKEN_URL: run.tokenUrl,
-    UMP_CLIENT_ID: c.clientId,
-    UMP_CLIENT_SECRET: c.clientSecret,
-    UMP_SCOPE: c.scope,
+    ...run.botSettings,
     UMP_POLL_INTERVAL_MS: '20',
     ENTRA_AUTHORITY: loginUrl,
   };
@@ -106,7 +101,7 @@ export async function startBackends(sandboxOptions: UmpSandboxOptions = {}): Pro
     sandboxRun,
     login,
     loginRun,
-    env: livePlatformEnv(sandbox, sandboxRun, loginRun.url),
+    env: livePlatformEnv(sandboxRun, loginRun.url),
     async close() {
       await loginRun.close();
       await sandboxRun.close();
