@@ -27,7 +27,7 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'scripts/**', 'test/**', 'src/sandbox/cli.ts'],
+    files: ['src/config.ts', 'scripts/**', 'test/**', 'src/**/*.test.ts', 'src/sandbox/cli.ts'],
     rules: { 'no-restricted-syntax': 'off', 'no-console': 'off' },
   },
 );

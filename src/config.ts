@@ -44,7 +44,6 @@ const EnvSchema = z.object({
 /** Every variable the bot reads (env.sample documents each; a test checks). */
 export const ENV_KEYS = Object.keys(EnvSchema.shape);
 
-
 /** The Live Platform connection: all five or none. */
 export const UMP_KEYS = ['UMP_BASE_URL', 'UMP_TOKEN_URL', 'UMP_CLIENT_ID', 'UMP_CLIENT_SECRET', 'UMP_SCOPE'] as const;
 export type UmpKey = (typeof UMP_KEYS)[number];

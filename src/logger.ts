@@ -1,16 +1,19 @@
 import pino from 'pino';
+import { CREATE_FIELDS } from './provisioning/fields';
 
 export type Logger = pino.Logger;
 
 /**
  * Keys whose values never reach a log line, wherever they appear (nested up to three levels,
- * which covers axios configs and activity payloads). Redaction by key is a safety net: code
- * should not log secret-bearing objects in the first place.
+ * which covers axios configs and activity payloads). pino redacts by exact key, so this lists the
+ * names the bot's own objects use: every secret field of the create request (the catalogue, by
+ * the one rule in secrets.ts) and the config and wire names of the bot's credentials. Redaction by
+ * key is a safety net: code should not log secret-bearing objects in the first place.
  */
 const SECRET_KEYS = [
+  ...CREATE_FIELDS.filter((f) => f.secret).map((f) => f.id),
   'password',
   'Password',
-  'CarrierUserPassword',
   'carrierUserPassword',
   'client_secret',
   'clientSecret',

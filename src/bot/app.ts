@@ -31,7 +31,7 @@ export interface BotAppDeps {
   cardActions?: RouteHandlers['cardActions'];
 }
 
-/** Wires the teams-ai Application per ../shared/teams-notes.md; all routes live in routes.ts. */
+/** Wires the teams-ai Application per docs/teams-platform.md; all routes live in routes.ts. */
 export function createBotApp(deps: BotAppDeps): BotApp {
   const app = new Application<TurnState>({
     adapter: deps.adapter,

@@ -1,30 +1,12 @@
 import type { OnboardingScript } from '../ump/types';
 import { AUTO_CLEANUP } from '../provisioning/customer-input';
+import { CREATE_FIELDS, CUSTOM_VAR_PREFIX, FIELD_IDS } from '../provisioning/fields';
 import { AdaptiveCardJson, escapeMarkdown, renderTemplate } from './render';
 
-export const FORM_FIELDS = [
-  'shortName',
-  'fullName',
-  'msTenantId',
-  'ovocCustomerType',
-  'sbcId',
-  'sbcOnboardingScript',
-  'sbcCleanupScript',
-  'channelId',
-  'lcCustomerId',
-  'CacProfile',
-  'ProxySet',
-  'OnlinePstnGateway',
-  'CarrierHostName',
-  'CarrierMainLine',
-  'CarrierUserName',
-  'CarrierUserPassword',
-  'customVariables',
-] as const;
-
-const CARRIER_FIELDS = ['CacProfile', 'ProxySet', 'OnlinePstnGateway', 'CarrierHostName', 'CarrierMainLine', 'CarrierUserName', 'CarrierUserPassword', 'customVariables'];
-const MORE_FIELDS = ['channelId', 'lcCustomerId'];
-
+const CARRIER_FIELDS = CREATE_FIELDS.filter((f) => f.section === 'carrier').map((f) => f.id);
+const MORE_FIELDS = CREATE_FIELDS.filter((f) => f.section === 'more').map((f) => f.id);
+/** Labels, placeholders and lengths of the inputs, as the template binds them (`${f.shortName.label}`). */
+const FIELD_TEXT = Object.fromEntries(CREATE_FIELDS.map((f) => [f.id, { label: f.label, help: f.help ?? '', maxLength: f.maxLength }]));
 
 export interface FormCardData {
   /** What the user entered (or prefilled); the password is never rendered back. */
@@ -49,9 +31,10 @@ function scriptTitle(s: { id: number; name?: string }) {
 export function renderFormCard(d: FormCardData): AdaptiveCardJson {
   const errs = d.fieldErrors ?? {};
   const values: Record<string, string> = {};
-  for (const f of FORM_FIELDS) values[f] = f === 'CarrierUserPassword' ? '' : str(d.values[f]);
+  // A secret is never rendered back, whatever the caller passed.
+  for (const f of CREATE_FIELDS) values[f.id] = f.secret ? '' : str(d.values[f.id]);
   const e: Record<string, string> = {};
-  for (const f of FORM_FIELDS) e[f] = (errs[f] ?? []).map(escapeMarkdown).join(' ');
+  for (const f of FIELD_IDS) e[f] = (errs[f] ?? []).map(escapeMarkdown).join(' ');
 
   const scripts = d.scripts ?? [];
   const hasScripts = scripts.length > 0;
@@ -64,8 +47,8 @@ export function renderFormCard(d: FormCardData): AdaptiveCardJson {
   for (const s of scripts) if (s.cleanupScriptId !== undefined) cleanupIds.set(s.cleanupScriptId, s.cleanupScriptName);
 
   const scriptVariables = (chosen?.customerVariables ?? []).map((name, i) => {
-    const id = `CustomVar.Variable${i + 1}`;
-    return { id, label: `${name} (CustomVar.Variable${i + 1})`, value: str(d.values[id]), error: (errs[id] ?? []).map(escapeMarkdown).join(' ') };
+    const id = `${CUSTOM_VAR_PREFIX}Variable${i + 1}`;
+    return { id, label: `${name} (${id})`, value: str(d.values[id]), error: (errs[id] ?? []).map(escapeMarkdown).join(' ') };
   });
 
   const anyIn = (fields: string[]) => fields.some((f) => values[f] !== '' || e[f] !== '');
@@ -75,6 +58,7 @@ export function renderFormCard(d: FormCardData): AdaptiveCardJson {
     subtitle: 'Creates the customer on AudioCodes Live Platform (POST /api/v2/customer). Required: short name, tenant, customer type, SBC and scripts.',
     formError: d.formError ? escapeMarkdown(d.formError) : '',
     notice: notices.map(escapeMarkdown).join(' '),
+    f: FIELD_TEXT,
     v: values,
     e,
     customerTypes: [

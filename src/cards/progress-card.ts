@@ -1,3 +1,4 @@
+import { parameterName } from '../provisioning/fields';
 import { isTerminal, type ProvisioningRequest } from '../provisioning/request';
 import { AdaptiveCardJson, escapeMarkdown, renderTemplate } from './render';
 
@@ -21,16 +22,7 @@ export function formatDuration(ms: number): string {
 }
 
 const MASK = '•••••••• (hidden)';
-const PARAM_LABELS: Record<string, string> = {
-  CacProfile: 'CAC profile',
-  ProxySet: 'Proxy set',
-  OnlinePstnGateway: 'Online PSTN gateway',
-  CarrierUserName: 'Carrier user',
-  CarrierUserPassword: 'Carrier password',
-  CarrierMainLine: 'Carrier main line',
-  CarrierHostName: 'Carrier host',
-};
-const paramLabel = (k: string) => PARAM_LABELS[k] ?? escapeMarkdown(k);
+const paramLabel = (k: string) => escapeMarkdown(parameterName(k));
 const STATUS: Record<ProvisioningRequest['state'], { title: string; style: string; line: string }> = {
   submitted: { title: 'Creating', style: 'accent', line: 'Sending the request to Live Platform…' },
   deploying: { title: 'Deploying', style: 'accent', line: 'Live Platform is deploying the customer. This card updates as each step completes.' },

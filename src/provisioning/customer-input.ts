@@ -1,5 +1,8 @@
 import { z } from 'zod/v4';
 import { shortNameProblems } from '../ump/short-name';
+import { CUSTOM_VAR_PREFIX, CUSTOM_VARS_TEXT_FIELD, fieldSpec, SCRIPT_PARAMETER_FIELDS } from './fields';
+
+export { CUSTOM_VAR_PREFIX, CUSTOM_VARS_TEXT_FIELD } from './fields';
 
 /**
  * The create request as the engineer enters it (one flat object, card input ids = API field
@@ -7,38 +10,26 @@ import { shortNameProblems } from '../ump/short-name';
  * Each message names the field's rule that failed and what to enter instead.
  */
 
-export const SECRET_FIELDS = ['CarrierUserPassword'] as const;
-export type SecretField = (typeof SECRET_FIELDS)[number];
-
-export const SCRIPT_PARAMETER_FIELDS = [
-  'CacProfile',
-  'ProxySet',
-  'OnlinePstnGateway',
-  'CarrierUserName',
-  'CarrierUserPassword',
-  'CarrierMainLine',
-  'CarrierHostName',
-] as const;
-
-export const CUSTOM_VAR_PREFIX = 'CustomVar.';
 /** The form's default cleanup choice: the script Live Platform relates to the chosen onboarding script. */
 export const AUTO_CLEANUP = 'auto';
-export const CUSTOM_VARS_TEXT_FIELD = 'customVariables';
 
 const str = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : v);
-const optionalText = (max: number, label: string) =>
-  z.preprocess(
+/** An optional text field, bounded by its catalogue entry. */
+const optionalText = (id: string) => {
+  const { name, maxLength } = fieldSpec(id);
+  return z.preprocess(
     (v) => {
       const s = str(v);
       return s === '' ? undefined : s;
     },
     z
-      .string({ message: `${label} must be text` })
-      .max(max, `${label} must be at most ${max} characters`)
+      .string({ message: `${name} must be text` })
+      .max(maxLength, `${name} must be at most ${maxLength} characters`)
       .optional(),
   );
+};
 
-const positiveId = (label: string) =>
+const positiveId = (id: string, label = fieldSpec(id).name) =>
   z.preprocess(
     (v) => {
       const s = str(v);
@@ -61,35 +52,38 @@ export const CustomerInputSchema = z.object({
         for (const p of shortNameProblems(v)) ctx.addIssue({ code: 'custom', message: p });
       }),
   ),
-  fullName: optionalText(200, 'Full name'),
-  sbcId: positiveId('SBC id'),
-  sbcOnboardingScript: positiveId('Onboarding script'),
-  sbcCleanupScript: positiveId('Cleanup script'),
+  fullName: optionalText('fullName'),
+  sbcId: positiveId('sbcId'),
+  sbcOnboardingScript: positiveId('sbcOnboardingScript'),
+  sbcCleanupScript: positiveId('sbcCleanupScript'),
   ovocCustomerType: z.preprocess(
     str,
     z.enum(['IPGROUP_TYPE', 'TENANT_TYPE'], { message: 'Customer type must be IPGROUP_TYPE (IP Group on the SBC) or TENANT_TYPE (linked by tenant id)' }),
   ),
   msTenantId: z.preprocess(
     str,
-    z.string({ message: 'Microsoft tenant is required' }).min(1, 'Microsoft tenant is required').max(256, 'Microsoft tenant is too long'),
+    z
+      .string({ message: 'Microsoft tenant is required' })
+      .min(1, 'Microsoft tenant is required')
+      .max(fieldSpec('msTenantId').maxLength, 'Microsoft tenant is too long'),
   ),
-  channelId: optionalText(64, 'Channel id'),
-  lcCustomerId: optionalText(64, 'Live Platform customer id'),
-  CacProfile: optionalText(200, 'CAC profile'),
-  ProxySet: optionalText(200, 'Proxy set'),
-  OnlinePstnGateway: optionalText(253, 'Online PSTN gateway'),
-  CarrierUserName: optionalText(60, 'Carrier user name'),
+  channelId: optionalText('channelId'),
+  lcCustomerId: optionalText('lcCustomerId'),
+  CacProfile: optionalText('CacProfile'),
+  ProxySet: optionalText('ProxySet'),
+  OnlinePstnGateway: optionalText('OnlinePstnGateway'),
+  CarrierUserName: optionalText('CarrierUserName'),
   CarrierUserPassword: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z
       .string({ message: 'Carrier password must be text' })
-      .max(50, 'Carrier password must be at most 50 characters')
+      .max(fieldSpec('CarrierUserPassword').maxLength, `Carrier password must be at most ${fieldSpec('CarrierUserPassword').maxLength} characters`)
       // "No wide characters": nothing beyond Latin-1, and no control characters.
       .refine((v) => !/[^\u0020-\u007e\u00a0-\u00ff]/.test(v), 'Carrier password must not contain wide (non-Latin-1) or control characters')
       .optional(),
   ),
-  CarrierMainLine: optionalText(64, 'Carrier main line'),
-  CarrierHostName: optionalText(253, 'Carrier host name'),
+  CarrierMainLine: optionalText('CarrierMainLine'),
+  CarrierHostName: optionalText('CarrierHostName'),
   customVariables: z.record(z.string(), z.string().max(1000, 'Custom variable values must be at most 1000 characters')).default({}),
 });
 
@@ -122,7 +116,7 @@ export function collectCustomVariables(raw: Record<string, unknown>): { vars: Re
         return;
       }
       const name = /^Variable\d+$/.test(m[1]) ? `${CUSTOM_VAR_PREFIX}${m[1]}` : m[1];
-      if ((SCRIPT_PARAMETER_FIELDS as readonly string[]).includes(name)) {
+      if (SCRIPT_PARAMETER_FIELDS.includes(name)) {
         errors.push(`Line ${i + 1}: ${name} has its own field in the form; enter it there`);
         return;
       }

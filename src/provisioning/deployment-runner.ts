@@ -3,12 +3,13 @@ import { withDeadline } from '../deadline';
 import type { Logger } from '../logger';
 import { isTransient } from '../outbound/resilience';
 import { UmpError } from '../ump/errors';
-import type { CreateCustomerRequest, ProgressSnapshot } from '../ump/types';
+import type { ProgressSnapshot } from '../ump/types';
 import { failureFromError, failureFromSnapshot } from './failures';
 import type { Clock } from '../clock';
 import { LivePlatformPort, RequestListener } from './ports';
 import { deployDeadline, Failure, ObservedStep, ProvisioningRequest, STATES } from './request';
 import { createRequestWriter } from './request-writer';
+import { toApiRequest } from './request-spec';
 import { RequestStore } from './store';
 
 export interface RunnerOptions {
@@ -39,20 +40,6 @@ export function mergeSteps(previous: ObservedStep[], current: ProgressSnapshot['
     const p = previous[i];
     return p && p.level === s.level && p.message === s.message ? p : { level: s.level, message: s.message, at };
   });
-}
-
-export function toApiRequest(req: ProvisioningRequest, secrets: Record<string, string>): CreateCustomerRequest {
-  const c = req.customer;
-  return {
-    shortName: c.shortName,
-    fullName: c.fullName ?? c.shortName,
-    siteLocation: c.siteLocation,
-    ovocCustomerType: c.ovocCustomerType,
-    msTenantId: c.msTenantId,
-    ...(c.channelId ? { channelId: c.channelId } : {}),
-    ...(c.lcCustomerId ? { lcCustomerId: c.lcCustomerId } : {}),
-    scriptParameters: { ...c.scriptParameters, ...secrets },
-  };
 }
 
 export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {

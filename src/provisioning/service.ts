@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { UMP_KEYS_TEXT } from '../config';
 import type { Logger } from '../logger';
 import type { CustomerSummary, OnboardingScript } from '../ump/types';
-import { FieldErrors, SECRET_FIELDS, SCRIPT_PARAMETER_FIELDS, CustomerInput } from './customer-input';
+import type { FieldErrors } from './customer-input';
+import { toSpec } from './request-spec';
 import { validateSubmission } from './validate-submission';
 import { createDeploymentRunner, DeploymentRunner, RunnerOptions } from './deployment-runner';
 import { Clock, systemClock } from '../clock';
 import { LivePlatformPort, RequestListener, TenantPort } from './ports';
 import { createRequestWriter } from './request-writer';
-import { Actor, CustomerSpec, ProvisioningRequest, statesWhere, STATES } from './request';
+import { Actor, ProvisioningRequest, statesWhere, STATES } from './request';
 import { ActiveShortNameConflict, RequestStore } from './store';
 import { createTtlCache } from './ttl-cache';
 import { withDeadline } from '../deadline';
@@ -64,33 +65,6 @@ export function newRequestId(): string {
 }
 
 export const NOT_CONFIGURED_MESSAGE = `Live Platform is not configured for this bot, so customers cannot be created yet. Ask the bot administrator to set ${UMP_KEYS_TEXT}.`;
-
-function toSpec(v: CustomerInput, tenantId: string): { spec: CustomerSpec; secrets: Record<string, string> } {
-  const scriptParameters: Record<string, string> = {};
-  const secrets: Record<string, string> = {};
-  for (const k of SCRIPT_PARAMETER_FIELDS) {
-    const val = v[k];
-    if (val === undefined) continue;
-    if ((SECRET_FIELDS as readonly string[]).includes(k)) secrets[k] = val;
-    else scriptParameters[k] = val;
-  }
-  Object.assign(scriptParameters, v.customVariables);
-  return {
-    spec: {
-      shortName: v.shortName,
-      fullName: v.fullName,
-      siteLocation: { sbcId: v.sbcId, sbcOnboardingScript: v.sbcOnboardingScript, sbcCleanupScript: v.sbcCleanupScript },
-      ovocCustomerType: v.ovocCustomerType,
-      msTenantId: tenantId,
-      tenantInput: v.msTenantId,
-      channelId: v.channelId,
-      lcCustomerId: v.lcCustomerId,
-      scriptParameters,
-      secretKeys: Object.keys(secrets),
-    },
-    secrets,
-  };
-}
 
 export function createProvisioningService(deps: ServiceDeps): ProvisioningService {
   const clock = deps.clock ?? systemClock;

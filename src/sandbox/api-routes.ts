@@ -7,7 +7,7 @@ import type { SandboxSettings, SandboxState } from './state';
 import { validateCreate } from './validation';
 
 /**
- * The Live Platform endpoints the client uses, under `/tenantui`. Answers follow ump-api.md; with
+ * The Live Platform endpoints the client uses, under `/tenantui`. Answers follow docs/live-platform-api.md; with
  * `casing: 'drifted'` they use the other key spellings the docs show (PascalCase/camelCase swaps,
  * integer site ids, comma-separated variables, sloppy progressDetails).
  */

@@ -80,7 +80,7 @@ export function progressAt(c: SandboxCustomer, now: number): Progress {
 }
 
 export function formatSteps(steps: Step[], drifted: boolean): string {
-  // The drifted form is what ump-api.md says to tolerate: spaces around separators, no last `)`.
+  // The drifted form is what docs/live-platform-api.md says to tolerate: spaces around separators, no last `)`.
   if (!drifted) return steps.map((s) => `(${s.level}, ${s.message})`).join(';');
   const text = steps.map((s) => `( ${s.level} ,  ${s.message})`).join(' ; ');
   return text.endsWith(')') ? text.slice(0, -1) : text;

@@ -12,7 +12,7 @@ export interface SandboxSettings {
   stepMs: number;
   /** How long the create POST of a `slow…` short name keeps the client waiting after creating it. */
   slowMs: number;
-  /** `drifted` answers with the key casing and spacing drift ump-api.md says clients must tolerate. */
+  /** `drifted` answers with the key casing and spacing drift docs/live-platform-api.md says clients must tolerate. */
   casing: Casing;
   /** Default page size of script templates (the documented default is 10). */
   pageSize: number;

@@ -11,7 +11,7 @@ import { seededState, type ProgressMode, type SandboxSettings, type SandboxState
 import { createTokenStore, handleTokenRequest, type TokenSettings } from './token-endpoint';
 
 /**
- * A local Live Platform (UMP-365) that behaves as /work/shared/ump-api.md documents: an Entra-like
+ * A local Live Platform (UMP-365) that behaves as docs/live-platform-api.md documents: an Entra-like
  * token endpoint, the customer/task/script-template endpoints under /tenantui, server-side validation,
  * deployments that progress over time, three progress styles, and deterministic faults. State is in
  * memory and inspectable over `/_sandbox/*` (no auth there: it is a local test tool).

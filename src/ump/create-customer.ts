@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import type { Api, ApiResponse } from './api';
 import { UmpDeploymentError, UmpHttpError, UmpNetworkError, UmpShapeError, UmpTimeoutError, UmpValidationError } from './errors';
-import { isSecretKey } from './redact';
+import { isSecretName } from '../secrets';
 import { nextDelay, sleep, type RetryPolicy } from '../outbound/resilience';
 import type { UmpRetryPolicy } from './retry';
 import { customerProgressSchema, jobAcceptedSchema } from './schemas';
@@ -46,7 +46,7 @@ function isRefused(err: unknown): boolean {
 export async function createCustomer(d: CreateDeps, req: CreateCustomerRequest, opts: { reconcileFirst?: boolean } = {}): Promise<CreateOutcome> {
   const log = d.logger.child({ shortName: req.shortName });
   const secrets = Object.entries(req.scriptParameters)
-    .filter(([k]) => isSecretKey(k))
+    .filter(([k]) => isSecretName(k))
     .map(([, v]) => v);
 
   async function adoptExisting(why: string): Promise<CreateOutcome | undefined> {

@@ -121,7 +121,7 @@ export class UmpNetworkError extends UmpError {
   }
 }
 
-/** The call worked but the answer is not what ump-api.md describes. Kept apart from HTTP errors. */
+/** The call worked but the answer is not what docs/live-platform-api.md describes. Kept apart from HTTP errors. */
 export class UmpShapeError extends UmpError {
   readonly code = 'UMP_SHAPE';
   constructor(

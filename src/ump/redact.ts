@@ -1,3 +1,5 @@
+import { isSecretName, SECRET_WORDS } from '../secrets';
+
 /**
  * Redaction for anything that may end up in a log or an error: bodies we did not expect, request logs.
  * Live Platform returns CarrierUserPassword in clear in some answers, so bodies are scrubbed by key,
@@ -5,19 +7,18 @@
  */
 
 export const REDACTED = '[redacted]';
-const SECRET_KEY = /password|passwd|secret|token|authorization|api[-_]?key/i;
 const MAX_DEPTH = 12;
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
-}
+/** `"CarrierUserPassword": "…"` inside text that is not valid JSON. */
+const QUOTED_SECRET = new RegExp(`("[^"]*(?:${SECRET_WORDS})[^"]*"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"?`, 'gi');
+/** `client_secret=…` in form-encoded or query text. */
+const ASSIGNED_SECRET = new RegExp(`\\b(\\w*(?:${SECRET_WORDS})\\w*)=[^&\\s]*`, 'gi');
 
 export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = isSecretKey(k) && v != null && v !== '' ? REDACTED : redactValue(v, depth + 1);
+    out[k] = isSecretName(k) && v != null && v !== '' ? REDACTED : redactValue(v, depth + 1);
   }
   return out;
 }
@@ -37,8 +38,8 @@ export function redactText(text: string, knownSecrets: readonly string[] = [], m
     out = JSON.stringify(redactValue(JSON.parse(text)));
   } catch {
     out = text
-      .replace(/("[^"]*(?:password|passwd|secret|token|authorization)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"?/gi, `$1"${REDACTED}"`)
-      .replace(/\b(\w*(?:password|passwd|secret|token)\w*)=[^&\s]*/gi, `$1=${REDACTED}`)
+      .replace(QUOTED_SECRET, `$1"${REDACTED}"`)
+      .replace(ASSIGNED_SECRET, `$1=${REDACTED}`)
       .replace(/\bBearer\s+[\w.~+/=-]+/g, `Bearer ${REDACTED}`);
   }
   out = scrubKnown(out, knownSecrets);

@@ -2,7 +2,7 @@ import { z } from 'zod/v4';
 import { canonical, canonObject, idString, intId, isPlainObject, listOf, looseText, optText } from './canon';
 
 /**
- * Wire shapes of Live Platform answers (see /work/shared/ump-api.md), written over canonical keys
+ * Wire shapes of Live Platform answers (see docs/live-platform-api.md), written over canonical keys
  * (canon.ts). They accept the documented shape and its known drift, and nothing looser than that:
  * a body that does not carry what we need is a UmpShapeError, not a silent default.
  */

@@ -4,7 +4,7 @@ import type { ProgressPhase, ProgressSnapshot, ProgressStep } from './types';
 
 /**
  * Deriving a phase from what the server says. Only `Deployed` and `CompletedSuccess` are documented;
- * everything else follows ump-api.md: a state naming fail/error, an errorDetails text or an Error step
+ * everything else follows docs/live-platform-api.md: a state naming fail/error, an errorDetails text or an Error step
  * is a failure (even in a 200), `Deployed` is success, anything else is still running.
  */
 

@@ -3,12 +3,14 @@ import path from 'node:path';
 import { startWorld, validForm, World, cardJson } from '../helpers/world';
 
 const PASSWORD = 'Zq9-Unique-Carrier-Pw!';
+/** A script variable whose name makes it a secret under the same rule as the carrier password. */
+const TRUNK_SECRET = 'Tr9-Unique-Trunk-Secret';
 
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(path.join(dir, d.name)) : [path.join(dir, d.name)]));
 }
 
-describe('the carrier password', () => {
+describe('the carrier password, and any script variable named like a secret', () => {
   let w: World;
   const answers: string[] = [];
   beforeAll(async () => {
@@ -17,7 +19,11 @@ describe('the carrier password', () => {
     const bad = await w.openForm();
     answers.push(JSON.stringify(await w.submit(bad.formId, validForm('bad name', { CarrierUserPassword: PASSWORD }))));
     const good = await w.openForm();
-    answers.push(JSON.stringify(await w.submit(good.formId, validForm('AcmeSecret', { CarrierUserPassword: PASSWORD }))));
+    answers.push(
+      JSON.stringify(
+        await w.submit(good.formId, validForm('AcmeSecret', { CarrierUserPassword: PASSWORD, customVariables: `SipTrunkPassword=${TRUNK_SECRET}` })),
+      ),
+    );
     await w.waitForCard(good.formId, 'Customer deployed');
   });
   afterAll(async () => w.stop());
@@ -26,7 +32,9 @@ describe('the carrier password', () => {
     const all = w.connector.sent.map((c) => JSON.stringify(c.body)).join('\n');
     expect(all).toContain('AcmeSecret');
     expect(all).not.toContain(PASSWORD);
+    expect(all).not.toContain(TRUNK_SECRET);
     expect(all).toContain('•••••••• (hidden)');
+    expect(all).toContain('SipTrunkPassword');
   });
 
   it('is in no invoke response', () => {
@@ -38,6 +46,7 @@ describe('the carrier password', () => {
     expect(w.bot.logs.length).toBeGreaterThan(10);
     const logs = w.bot.logs.join('\n');
     expect(logs).not.toContain(PASSWORD);
+    expect(logs).not.toContain(TRUNK_SECRET);
     expect(logs).not.toContain(w.sandbox.credentials.clientSecret);
     expect(logs).not.toMatch(/Bearer [A-Za-z0-9._-]{8,}/);
   });
@@ -46,14 +55,16 @@ describe('the carrier password', () => {
     await w.bot.stop();
     const files = filesUnder(w.bot.dataDir);
     expect(files.some((f) => f.endsWith('.sqlite'))).toBe(true);
-    for (const f of files) expect(fs.readFileSync(f).toString('latin1')).not.toContain(PASSWORD);
+    for (const f of files) expect(fs.readFileSync(f).toString('latin1')).not.toMatch(new RegExp(`${PASSWORD}|${TRUNK_SECRET}`));
     await w.restartBot();
   });
 
   it('was sent to Live Platform (the sandbox saw a redacted value, so the field reached it)', () => {
     const create = w.sandbox.requests().find((r) => r.route === 'createCustomer' && JSON.stringify(r.body).includes('AcmeSecret'));
     expect(JSON.stringify(create?.body)).toContain('CarrierUserPassword');
+    expect(JSON.stringify(create?.body)).toContain('SipTrunkPassword');
     expect(JSON.stringify(create?.body)).not.toContain(PASSWORD);
+    expect(JSON.stringify(create?.body)).not.toContain(TRUNK_SECRET);
   });
 });
 
