@@ -50,7 +50,7 @@ describe('the product in the Agents Playground', () => {
   it('personal chat: new → form → submit → every step → Deployed', async () => {
     const formMsg = await openForm(pg.personal);
     const answer = await pg.pressButton(formMsg, 'Create customer', { inputs: form('PgAcme1', TEST_TENANTS.contoso.domain) });
-    expect(cardText(cardOf(answer!))).toContain('PgAcme1');
+    expect(cardText(cardOf(answer))).toContain('PgAcme1');
     const seen = new Set<string>();
     const final = await pg.waitForUpdate(
       formMsg.messageId,
@@ -76,7 +76,7 @@ describe('the product in the Agents Playground', () => {
   it('personal chat: invalid input and an unknown tenant come back on the form', async () => {
     const formMsg = await openForm(pg.personal);
     const answer = await pg.pressButton(formMsg, 'Create customer', { inputs: form('bad.name', TEST_TENANTS.missing.domain) });
-    const text = cardText(cardOf(answer!));
+    const text = cardText(cardOf(answer));
     expect(text).toContain('New Essentials customer');
     expect(text).toContain('must not contain a dot');
     expect(text).toContain('was not found in Microsoft Entra ID');
@@ -85,7 +85,7 @@ describe('the product in the Agents Playground', () => {
   it.each(['channel', 'groupChat'] as const)('%s: with an @mention, the same flow ends on Deployed', async (where) => {
     const formMsg = await openForm(where === 'channel' ? pg.channel : pg.groupChat);
     const answer = await pg.pressButton(formMsg, 'Create customer', { inputs: form(`Pg${where}`.slice(0, 15), nextTenant()) });
-    expect(cardText(cardOf(answer!))).toContain(`Pg${where}`);
+    expect(cardText(cardOf(answer))).toContain(`Pg${where}`);
     const final = await pg.waitForUpdate(formMsg.messageId, (m) => cardText(cardOf(m)).includes('Customer deployed'), 20_000);
     expect(cardText(cardOf(final))).toContain('Site created in Ovoc');
   });

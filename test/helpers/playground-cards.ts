@@ -1,9 +1,19 @@
 /** Reading Adaptive Cards out of Playground messages and invoke answers. */
-import type { Attachment, InvokeResponse } from './playground';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
-export type Card = Record<string, unknown>;
-export interface CardAction {
+
+/** An attachment of a bot message, as the Playground streams it. */
+export interface Attachment {
+  contentType: string;
+  content: unknown;
+}
+/** The bot's answer to an Action.Execute, as the Playground relays it (the body's `statusCode` is dropped). */
+export interface InvokeResponse {
+  type: string;
+  value: unknown;
+}
+type Card = Record<string, unknown>;
+interface CardAction {
   type: string;
   title?: string;
   verb?: string;
@@ -50,7 +60,7 @@ export function messageText(message: { text?: string; attachments: Attachment[] 
   return [message.text ?? '', cardText(cardOf(message))].filter((t) => t !== '').join('\n');
 }
 
-/** Every action in the card (card actions, ActionSets, ShowCard contents), in document order. */
+/** Every action in the card (card actions, ActionSets, ShowCard contents, fallbacks), in document order. */
 export function cardActions(card: Card): CardAction[] {
   const actions: CardAction[] = [];
   walk(card, (el) => {

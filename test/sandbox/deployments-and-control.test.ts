@@ -150,7 +150,7 @@ describe('other endpoints', () => {
     expect((await callApi(h, 'PUT', '/api/v2/customer')).status).toBe(405);
   });
 
-  it('drift the key casing when asked, as ump-api.md warns real servers do', async () => {
+  it('drift the key casing when asked, as docs/live-platform-api.md warns real servers do', async () => {
     h.sandbox.configure({ casing: 'drifted' });
     const created = (await callApi(h, 'POST', '/api/v2/customer', newCustomer('DriftCo'))).json as Record<string, unknown>;
     expect(Object.keys(created).sort()).toEqual(['CustomerId', 'DeploymentState', 'ErrorDetails', 'Id', 'ProgressDetails', 'SiteLocationIds']);
