@@ -4,11 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { Config, UMP_KEYS_TEXT } from './config';
 import { withDeadline } from './deadline';
 import { createLogger, Logger, LoggerOptions } from './logger';
-import { createAdapter, createBotApp } from './bot/app';
 import { createCardUpdater } from './bot/card-updater';
-import { COMMAND_VERBS } from './bot/verbs';
-import { createNewCustomerHandler } from './bot/handlers/new-customer';
-import { createRefreshFormHandler, createSubmitCustomerHandler } from './bot/handlers/submit-customer';
+import { FEATURES } from './bot/features';
+import { buildRegistry } from './bot/registry';
+import { createTeamsEdge } from './bot/teams-adapter';
+import { systemClock } from './clock';
 import { renderProgressCard } from './cards/progress-card';
 import { createProvisioningService } from './provisioning/service';
 import { createSecretBox } from './provisioning/secret-box';
@@ -46,7 +46,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     logger.warn(`Live Platform is not configured (${UMP_KEYS_TEXT}): the form opens but customers cannot be created; npm run dev starts a local sandbox`);
   }
   const tenants = createTenantLookup({ authority: config.tenant.authority, timeoutMs: config.tenant.timeoutMs, logger });
-  const adapter = createAdapter(config);
+  const edge = createTeamsEdge({ config, logger });
 
   // The service tells the card updater about every change; the updater needs the service to
   // record a re-posted card. Late binding breaks the cycle.
@@ -61,26 +61,14 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     unverifiedTenantPolicy: config.tenant.unverifiedPolicy,
   });
   const cards = (cardsRef.current = createCardUpdater({
-    adapter,
-    botAppId: config.bot.appId,
+    messenger: edge.messenger,
+    clock: systemClock,
     logger,
     render: (r) => renderProgressCard(r),
     minIntervalMs: config.cardEditMinIntervalMs,
     onMoved: (id, activityId) => service.recordCardMoved(id, activityId),
   }));
-
-  const newCustomer = createNewCustomerHandler({ service, logger });
-  const bot = createBotApp({
-    config,
-    logger,
-    adapter,
-    commands: { new: newCustomer },
-    cardActions: {
-      [COMMAND_VERBS.create]: createSubmitCustomerHandler({ service, logger }),
-      [COMMAND_VERBS.refreshForm]: createRefreshFormHandler({ service, logger }),
-      [COMMAND_VERBS.openForm]: newCustomer,
-    },
-  });
+  edge.route(buildRegistry(FEATURES, { service, logger }));
 
   const readiness: ReadinessCheck[] = [
     { name: 'store', check: () => store.ping() },
@@ -92,7 +80,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       },
     },
   ];
-  const server = await startServer({ logger, adapter, runTurn: (ctx) => bot.app.run(ctx), readiness }, config.port, config.host);
+  const server = await startServer({ logger, messages: edge.process, readiness }, config.port, config.host);
   await service.resumeUnfinished();
 
   return {

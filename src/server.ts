@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import restify from 'restify';
-import { TurnContext } from 'botbuilder';
 import { Logger } from './logger';
-import { attachTurnLogger } from './bot/turn-logger';
 import { withDeadline } from './deadline';
 
 export interface ReadinessCheck {
@@ -13,9 +11,8 @@ export interface ReadinessCheck {
 
 export interface ServerDeps {
   logger: Logger;
-  /** The Teams adapter; only `process` is used here, so the edge stays thin. */
-  adapter: { process(req: restify.Request, res: restify.Response, logic: (context: TurnContext) => Promise<void>): Promise<void> };
-  runTurn(context: TurnContext): Promise<unknown>;
+  /** POST /api/messages: the Teams edge authenticates and runs the turn; the server only moves HTTP. */
+  messages(req: restify.Request, res: restify.Response): Promise<void>;
   readiness: ReadinessCheck[];
   readinessTimeoutMs?: number;
 }
@@ -43,11 +40,7 @@ export async function startServer(deps: ServerDeps, port: number, host: string):
     }
     inFlight++;
     try {
-      await deps.adapter.process(req, res, async (context) => {
-        const log = attachTurnLogger(context, logger);
-        log.debug({ text: context.activity.text ? '[text]' : undefined, name: context.activity.name }, 'turn');
-        await deps.runTurn(context);
-      });
+      await deps.messages(req, res);
     } catch (err) {
       // botbuilder throws (outside its own try) on bodies that are not activities at all.
       logger.warn({ err: { message: (err as Error).message }, reqId: req.id() }, 'rejected malformed activity');

@@ -1,20 +1,21 @@
-import { ConversationReference, TurnContext } from 'botbuilder';
-import type { CloudAdapter } from 'botbuilder';
+import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import type { ProvisioningRequest } from '../provisioning/request';
+import { retrying } from '../outbound/resilience';
+import { isTerminal, type ProvisioningRequest } from '../provisioning/request';
 import type { AdaptiveCardJson } from '../cards/render';
-import { cardActivity } from './reply';
 import { botRemoved, describeConnectorError, isGone, retryBudget } from './connector-errors';
+import type { Messenger } from './messenger';
 
 export interface CardUpdaterDeps {
-  adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
-  botAppId: string;
+  messenger: Messenger;
+  clock: Clock;
   logger: Logger;
   render(req: ProvisioningRequest): AdaptiveCardJson;
   /** Minimum gap between two edits in one conversation (Teams allows ~2/s sustained). */
   minIntervalMs: number;
   /** The card was re-posted as a new message: remember its id for later edits. */
   onMoved(requestId: string, activityId: string): Promise<void>;
+  /** Attempts per edit for the most patient failures (429, 503, 412, no answer). */
   maxAttempts?: number;
   baseBackoffMs?: number;
 }
@@ -32,7 +33,7 @@ interface Entry {
   sentJson?: string;
   activityId?: string;
   busy: boolean;
-  timer?: NodeJS.Timeout;
+  scheduled: boolean;
   dead?: boolean;
 }
 
@@ -41,78 +42,65 @@ interface Entry {
  * conversation, retried on Teams' transient answers, re-posted when the message is gone.
  */
 export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
+  const { clock, messenger } = deps;
   const entries = new Map<string, Entry>();
   const nextSlot = new Map<string, number>();
   const idleWaiters: (() => void)[] = [];
   const maxAttempts = deps.maxAttempts ?? 6;
-  const base = deps.baseBackoffMs ?? 500;
-  let stopped = false;
+  const policy = {
+    retries: maxAttempts,
+    baseDelayMs: deps.baseBackoffMs ?? 500,
+    maxDelayMs: 30_000,
+    maxTotalMs: Number.POSITIVE_INFINITY,
+    maxRetryAfterMs: 60_000,
+  };
+  const stopping = new AbortController();
 
-  const pending = () => [...entries.values()].some((e) => e.busy || e.timer);
+  const pending = () => [...entries.values()].some((e) => e.busy || e.scheduled);
   const checkIdle = () => {
     if (!pending()) idleWaiters.splice(0).forEach((r) => r());
   };
-  const convId = (r: ProvisioningRequest) => (r.conversation as ConversationReference | undefined)?.conversation?.id ?? '';
+  const convId = (r: ProvisioningRequest) => r.conversation.conversationId;
 
   function schedule(e: Entry) {
-    if (e.busy || e.timer || stopped || e.dead) return;
-    const wait = Math.max(0, (nextSlot.get(convId(e.latest)) ?? 0) - Date.now());
-    e.timer = setTimeout(() => {
-      e.timer = undefined;
-      void send(e);
-    }, wait);
-  }
-
-  /**
-   * Runs `fn` in the conversation. Errors are carried out by hand: thrown inside the callback they
-   * would reach the adapter's onTurnError (the chat error funnel) and never come back here.
-   */
-  async function inConversation(ref: Partial<ConversationReference>, fn: (ctx: TurnContext) => Promise<void>): Promise<void> {
-    let failure: unknown;
-    await deps.adapter.continueConversationAsync(deps.botAppId, ref, async (ctx: TurnContext) => {
-      try {
-        await fn(ctx);
-      } catch (err) {
-        failure = err ?? new Error('unknown connector failure');
-      }
+    if (e.busy || e.scheduled || stopping.signal.aborted || e.dead) return;
+    e.scheduled = true;
+    const wait = Math.max(0, (nextSlot.get(convId(e.latest)) ?? 0) - clock.now().getTime());
+    void clock.sleep(wait, stopping.signal).then(() => {
+      e.scheduled = false;
+      if (stopping.signal.aborted) checkIdle();
+      else void send(e);
     });
-    if (failure) throw failure;
   }
 
-  async function withRetry<T>(what: string, fn: () => Promise<T>, req: ProvisioningRequest): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
+  /** On top of botbuilder's own retries: how many more depends on what the connector said. */
+  function withRetry<T>(what: string, fn: () => Promise<T>, req: ProvisioningRequest): Promise<T> {
+    return retrying(fn, {
+      policy,
+      retryable: () => true,
+      budget: (err) => retryBudget(describeConnectorError(err), maxAttempts) - 1,
+      now: () => clock.now().getTime(),
+      sleep: clock.sleep,
+      signal: stopping.signal,
+      onRetry: (err, attempt, backoffMs) => {
         const f = describeConnectorError(err);
-        if (attempt >= retryBudget(f, maxAttempts) || stopped) throw err;
-        const backoff = f.retryAfterMs ?? Math.min(30_000, base * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-        deps.logger.warn({ requestId: req.id, status: f.status, code: f.code, attempt, backoffMs: Math.round(backoff) }, `${what}: connector busy, retrying`);
-        await new Promise((r) => setTimeout(r, backoff));
-      }
-    }
+        deps.logger.warn({ requestId: req.id, status: f.status, code: f.code, attempt, backoffMs }, `${what}: connector busy, retrying`);
+      },
+    });
   }
 
   async function send(e: Entry) {
     e.busy = true;
     const req = e.latest;
-    const ref = req.conversation as Partial<ConversationReference>;
     try {
       const card = deps.render(req);
       const json = JSON.stringify(card);
       if (json === e.sentJson) return;
       const activityId = e.activityId ?? req.cardActivityId;
-      nextSlot.set(convId(req), Date.now() + deps.minIntervalMs);
+      nextSlot.set(convId(req), clock.now().getTime() + deps.minIntervalMs);
       if (activityId) {
         try {
-          await withRetry(
-            'edit card',
-            () =>
-              inConversation(ref, async (ctx) => {
-                await ctx.updateActivity({ ...cardActivity(card), id: activityId });
-              }),
-            req,
-          );
+          await withRetry('edit card', () => messenger.update(req.conversation, activityId, card), req);
           e.sentJson = json;
           return;
         } catch (err) {
@@ -121,15 +109,7 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
           deps.logger.warn({ requestId: req.id, status: f.status, code: f.code }, 'card can no longer be edited; posting it again');
         }
       }
-      let newId: string | undefined;
-      await withRetry(
-        'post card',
-        () =>
-          inConversation(ref, async (ctx) => {
-            newId = (await ctx.sendActivity(cardActivity(card)))?.id;
-          }),
-        req,
-      );
+      const newId = await withRetry('post card', () => messenger.post(req.conversation, card), req);
       e.sentJson = json;
       if (newId) {
         e.activityId = newId;
@@ -149,17 +129,17 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
     } finally {
       e.busy = false;
       if (e.latest !== req) schedule(e);
-      else if (e.dead || req.state === 'deployed' || req.state === 'failed') entries.delete(req.id);
+      else if (e.dead || isTerminal(req.state)) entries.delete(req.id);
       checkIdle();
     }
   }
 
   return {
     notify(req) {
-      if (stopped || !req.conversation) return;
+      if (stopping.signal.aborted) return;
       const e = entries.get(req.id);
       if (!e) {
-        const entry: Entry = { latest: req, busy: false };
+        const entry: Entry = { latest: req, busy: false, scheduled: false };
         entries.set(req.id, entry);
         schedule(entry);
         return;
@@ -173,8 +153,7 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
       return new Promise((r) => idleWaiters.push(r));
     },
     stop() {
-      stopped = true;
-      for (const e of entries.values()) clearTimeout(e.timer);
+      stopping.abort();
     },
   };
 }

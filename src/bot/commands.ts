@@ -7,26 +7,11 @@ export interface ParsedCommand {
   args: { named: Record<string, string>; positional: string[] };
 }
 
-export interface CommandInfo {
+/** A command word with its aliases, as the registry declares it. */
+export interface CommandWords {
   name: string;
-  aliases: string[];
-  usage: string;
-  summary: string;
+  aliases: readonly string[];
 }
-
-/**
- * The commands users can type, in the order help lists them. Handlers are attached in routes.ts;
- * this list is data so help, the fallback suggestion and the manifest stay in step.
- */
-export const COMMANDS: CommandInfo[] = [
-  {
-    name: 'new',
-    aliases: ['create'],
-    usage: 'new [shortName=Acme] [msTenantId=contoso.onmicrosoft.com] [field=value …]',
-    summary: 'Open the form to create an Essentials customer on Live Platform. Any field can be prefilled.',
-  },
-  { name: 'help', aliases: ['?'], usage: 'help', summary: 'Show this help.' },
-];
 
 export function parseCommand(rawText: string | undefined | null): ParsedCommand | undefined {
   const text = normaliseText(rawText);
@@ -36,14 +21,14 @@ export function parseCommand(rawText: string | undefined | null): ParsedCommand 
   return { word: m[1].toLowerCase(), rest: m[2], args: parseArgs(m[2]) };
 }
 
-export function findCommand(word: string): CommandInfo | undefined {
-  return COMMANDS.find((c) => c.name === word || c.aliases.includes(word));
+export function findCommand<C extends CommandWords>(word: string, commands: readonly C[]): C | undefined {
+  return commands.find((c) => c.name === word || c.aliases.includes(word));
 }
 
 /** The closest known command to what was typed, if it is close enough to be a plausible typo. */
-export function suggestCommand(word: string): CommandInfo | undefined {
-  let best: { c: CommandInfo; d: number } | undefined;
-  for (const c of COMMANDS) {
+export function suggestCommand<C extends CommandWords>(word: string, commands: readonly C[]): C | undefined {
+  let best: { c: C; d: number } | undefined;
+  for (const c of commands) {
     for (const n of [c.name, ...c.aliases]) {
       if (n.length < 2) continue;
       const d = n.startsWith(word) || word.startsWith(n) ? 1 : levenshtein(word, n);

@@ -1,3 +1,6 @@
+import { parseRetryAfter } from '../outbound/resilience';
+import { DeliveryError } from './messenger';
+
 /** What a failed Bot Connector call tells us, read defensively (botbuilder's RestError shape varies). */
 export interface ConnectorFailure {
   status?: number;
@@ -14,15 +17,8 @@ function header(err: Record<string, unknown>, name: string): string | undefined 
   return typeof v === 'string' ? v : undefined;
 }
 
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const secs = Number(value);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
-
 export function describeConnectorError(e: unknown): ConnectorFailure {
+  if (e instanceof DeliveryError) return { status: e.status, code: e.code, retryAfterMs: e.retryAfterMs };
   if (!e || typeof e !== 'object') return {};
   const err = e as Record<string, unknown>;
   const status = (err.statusCode ?? err.status) as number | undefined;

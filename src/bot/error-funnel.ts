@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { INVOKE_RESPONSE_KEY, TurnContext } from 'botbuilder';
 import { Logger } from '../logger';
 import { userMessageOf } from '../errors';
-import { sendInvokeError } from './reply';
+import type { Turn } from './turn';
 
 export function correlationId(): string {
   return randomBytes(4).toString('hex');
@@ -13,25 +12,17 @@ export function correlationId(): string {
  * with a short message and a correlation id. Never a stack trace in chat.
  */
 export function createErrorFunnel(logger: Logger) {
-  return async (context: TurnContext, err: unknown): Promise<void> => {
+  return async (turn: Pick<Turn, 'activityId' | 'address' | 'actor' | 'invoke' | 'invokeAnswered' | 'answerWithError'>, err: unknown): Promise<void> => {
     const ref = correlationId();
-    const a = context.activity;
     const known = userMessageOf(err);
-    logger.error(
-      { err, ref, activityId: a?.id, activityType: a?.type, conversationId: a?.conversation?.id, user: a?.from?.aadObjectId ?? a?.from?.id },
-      'turn failed',
-    );
+    logger.error({ err, ref, activityId: turn.activityId, conversationId: turn.address.conversationId, user: turn.actor.id }, 'turn failed');
     const text = known
       ? `${known} (ref ${ref})`
       : `Sorry, something went wrong on my side and nothing was changed. Try again; if it keeps failing, give your admin this reference: ${ref}.`;
     try {
-      if (a?.type === 'invoke') {
-        if (!context.turnState.get(INVOKE_RESPONSE_KEY)) await sendInvokeError(context, known ? 400 : 500, text);
-      } else if (a?.conversation) {
-        await context.sendActivity(text);
-      }
+      if (!turn.invoke || !turn.invokeAnswered()) await turn.answerWithError(known ? 400 : 500, text);
     } catch (sendErr) {
-      logger.error({ err: sendErr, ref, activityId: a?.id }, 'could not tell the user about the failed turn');
+      logger.error({ err: sendErr, ref, activityId: turn.activityId }, 'could not tell the user about the failed turn');
     }
   };
 }

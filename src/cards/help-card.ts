@@ -1,4 +1,3 @@
-import { COMMANDS } from '../bot/commands';
 import { AdaptiveCardJson, escapeMarkdown, renderTemplate } from './render';
 
 export interface HelpCardOptions {
@@ -6,6 +5,8 @@ export interface HelpCardOptions {
   needsMention: boolean;
   welcome?: boolean;
   botName?: string;
+  /** The commands to list, in order. */
+  commands: readonly { usage: string; summary: string }[];
 }
 
 export function renderHelpCard(opts: HelpCardOptions): AdaptiveCardJson {
@@ -14,7 +15,7 @@ export function renderHelpCard(opts: HelpCardOptions): AdaptiveCardJson {
     intro: opts.welcome
       ? 'Hi! I create Essentials customers on AudioCodes Live Platform and keep this card up to date while the deployment runs.'
       : 'I create Essentials customers on AudioCodes Live Platform. Commands:',
-    commands: COMMANDS.map((c) => ({ usage: escapeMarkdown(prefix + c.usage), summary: escapeMarkdown(c.summary) })),
+    commands: opts.commands.map((c) => ({ usage: escapeMarkdown(prefix + c.usage), summary: escapeMarkdown(c.summary) })),
     footer: opts.needsMention
       ? `In this conversation, mention me first, e.g. ${escapeMarkdown(`${prefix}new`)}. A leading / works too.`
       : 'Type a command, e.g. new. A leading / works too (/new).',

@@ -102,6 +102,8 @@ export interface RetryOptions {
   budget?: (err: unknown) => number;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   now?: () => number;
+  /** How to wait (a test's fake clock); defaults to real timers. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Stops waiting (and retrying) once aborted; the last error is thrown. */
   signal?: AbortSignal;
 }
@@ -119,7 +121,7 @@ export async function retrying<T>(fn: (attempt: number) => Promise<T>, o: RetryO
       const wait = !o.signal?.aborted && retryable(err, attempt) ? nextDelay(err, attempt, now() - started, budget, o.policy) : undefined;
       if (wait === undefined) throw err;
       o.onRetry?.(err, attempt + 1, wait);
-      await sleep(wait, o.signal);
+      await (o.sleep ?? sleep)(wait, o.signal);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { ConversationAddressSchema, upgradeAddress } from './conversation-address';
 
 /**
  * A provisioning request's life. This table is the one place that knows what each state means;
@@ -106,8 +107,8 @@ export const RequestSchema = z.object({
   version: z.number().int(),
   requestedBy: ActorSchema,
   customer: CustomerSpecSchema,
-  /** Opaque to the domain: the bot edge stores how to reach the conversation again. */
-  conversation: z.unknown(),
+  /** Where the request was made and its card lives (rows written before v1 are upgraded on read). */
+  conversation: z.preprocess(upgradeAddress, ConversationAddressSchema),
   cardActivityId: z.string().optional(),
   ump: z
     .object({

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { CustomerSummary, OnboardingScript } from '../ump/types';
 import type { FieldErrors } from './customer-input';
 import { toSpec } from './request-spec';
+import type { ConversationAddress } from './conversation-address';
 import { validateSubmission } from './validate-submission';
 import { createDeploymentRunner, DeploymentRunner, RunnerOptions } from './deployment-runner';
 import { Clock, systemClock } from '../clock';
@@ -23,7 +24,7 @@ export interface SubmitInput {
   /** The card's data, untrusted. */
   raw: Record<string, unknown>;
   actor: Actor;
-  conversation: unknown;
+  conversation: ConversationAddress;
   cardActivityId?: string;
 }
 

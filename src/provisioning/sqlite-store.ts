@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AuditEntry, holdsShortName, isTerminal, ProvisioningRequest, RequestSchema, RequestState, statesWhere } from './request';
+import { upgradeAddress } from './conversation-address';
 import { SecretBox } from './secret-box';
 import { ActiveShortNameConflict, RequestStore, SecretValues } from './store';
 
@@ -44,6 +45,16 @@ const MIGRATIONS: Migration[] = [
     db.prepare(`UPDATE requests SET holds_short_name = 1 WHERE state IN (${holding.map(() => '?').join(',')})`).run(...holding);
     db.exec(`DROP INDEX requests_active_short_name;
              CREATE UNIQUE INDEX requests_short_name_held ON requests(short_name_lc) WHERE holds_short_name = 1;`);
+  },
+  // 3: the conversation is a versioned address of our own, no longer botbuilder's ConversationReference.
+  (db) => {
+    const rows = db.prepare(`SELECT id, record FROM requests`).all() as { id: string; record: string }[];
+    const write = db.prepare(`UPDATE requests SET record = ? WHERE id = ?`);
+    for (const row of rows) {
+      const record = JSON.parse(row.record) as { conversation?: unknown };
+      const upgraded = upgradeAddress(record.conversation);
+      if (upgraded !== record.conversation) write.run(JSON.stringify({ ...record, conversation: upgraded }), row.id);
+    }
   },
 ];
 

@@ -3,6 +3,9 @@ import { renderHelpCard } from '../../src/cards/help-card';
 import { renderProgressCard } from '../../src/cards/progress-card';
 import { AdaptiveCardJson, renderTemplate, templateNames } from '../../src/cards/render';
 import { ProvisioningRequest } from '../../src/provisioning/request';
+import { FEATURES } from '../../src/bot/features';
+import { declaredCommands } from '../../src/bot/registry';
+import { testAddress } from '../helpers/address';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js');
@@ -39,7 +42,7 @@ const baseRequest: ProvisioningRequest = {
     scriptParameters: { CacProfile: '5 sessions', 'CustomVar.Variable1': 'x' },
     secretKeys: ['CarrierUserPassword'],
   },
-  conversation: {},
+  conversation: testAddress(),
   ump: { mode: 'poll' },
   steps: [
     { level: 'Information', message: 'MsTenantid is valid', at: '2026-01-01T00:00:01.000Z' },
@@ -52,7 +55,7 @@ const baseRequest: ProvisioningRequest = {
 
 describe('card templates', () => {
   const fixtures: Record<string, () => AdaptiveCardJson> = {
-    help: () => renderHelpCard({ needsMention: true, botName: 'Bot' }),
+    help: () => renderHelpCard({ needsMention: true, botName: 'Bot', commands: declaredCommands(FEATURES) }),
     'customer-form': () => renderFormCard({ values: { shortName: 'Acme', CarrierUserPassword: 'hunter2' }, scripts, fieldErrors: { shortName: ['bad'] }, formError: 'oops', notice: 'n' }),
     'request-progress': () => renderProgressCard(baseRequest, new Date('2026-01-01T00:00:10.000Z')),
   };

@@ -5,6 +5,7 @@ import { openSqliteStore } from '../../src/provisioning/sqlite-store';
 import { createSecretBox } from '../../src/provisioning/secret-box';
 import { ProvisioningRequest } from '../../src/provisioning/request';
 import { ActiveShortNameConflict, RequestStore } from '../../src/provisioning/store';
+import { testAddress } from '../helpers/address';
 
 const PASSWORD = 'Sup3r-Secret-Carrier-Pw';
 
@@ -24,7 +25,7 @@ function request(over: Partial<ProvisioningRequest> = {}): ProvisioningRequest {
       scriptParameters: {},
       secretKeys: ['CarrierUserPassword'],
     },
-    conversation: { conversation: { id: 'conv' } },
+    conversation: testAddress(),
     ump: {},
     steps: [],
     warnings: [],

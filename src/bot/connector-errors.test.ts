@@ -1,4 +1,5 @@
-import { describeConnectorError, isGone, botRemoved, parseRetryAfter, retryBudget } from '../../src/bot/connector-errors';
+import { describeConnectorError, isGone, botRemoved, retryBudget } from './connector-errors';
+import { DeliveryError } from './messenger';
 
 describe('reading Bot Connector failures', () => {
   it('reads status, error code and Retry-After from a botbuilder RestError shape', () => {
@@ -12,10 +13,9 @@ describe('reading Bot Connector failures', () => {
     expect(describeConnectorError(err)).toEqual({ status: 404, code: 'ActivityNotFoundInConversation', retryAfterMs: 3000 });
   });
 
-  it('understands Retry-After as seconds or as an HTTP date', () => {
-    expect(parseRetryAfter('2')).toBe(2000);
-    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
-    expect(parseRetryAfter('soon')).toBeUndefined();
+  it('reads what the Teams adapter already put into a DeliveryError', () => {
+    const err = new DeliveryError('throttled', { status: 429, code: 'Throttled', retryAfterMs: 2000 });
+    expect(describeConnectorError(err)).toEqual({ status: 429, code: 'Throttled', retryAfterMs: 2000 });
   });
 
   it('gives throttling and 412 the full retry budget, 502/504 one more round, other errors none', () => {

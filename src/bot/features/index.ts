@@ -1,0 +1,6 @@
+import type { Feature } from '../registry';
+import { helpFeature } from './help';
+import { newCustomerFeature } from './new-customer';
+
+/** Every feature of the bot, in the order help lists their commands. A new feature is one line here. */
+export const FEATURES: readonly Feature[] = [newCustomerFeature, helpFeature];

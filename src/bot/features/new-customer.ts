@@ -1,0 +1,70 @@
+import { renderProgressCard } from '../../cards/progress-card';
+import { defineFeature } from '../registry';
+import type { ActionTurn, Turn } from '../turn';
+import type { ParsedCommand } from '../commands';
+import { buildForm, prefillFromArgs, prefillNotice, secretNotice } from './customer-form';
+
+/**
+ * `new`: the create form, its "Load script variables" reload, and "Create customer", which
+ * validates and answers at once with the progress card while the work runs in the background.
+ */
+export const newCustomerFeature = defineFeature({
+  id: 'new-customer',
+  commands: [
+    {
+      name: 'new',
+      aliases: ['create'],
+      usage: 'new [shortName=Acme] [msTenantId=contoso.onmicrosoft.com] [field=value …]',
+      summary: 'Open the form to create an Essentials customer on Live Platform. Any field can be prefilled.',
+      permission: 'request',
+    },
+  ],
+  verbs: [
+    { verb: 'customer.create', permission: 'request' },
+    { verb: 'form.refresh', permission: 'request' },
+    { verb: 'form.open', permission: 'request' },
+  ],
+  create({ service }) {
+    /** The form, prefilled from `new key=value …` (a button that opens it has no arguments). */
+    const openForm = async (turn: Turn & { command?: ParsedCommand }) => {
+      const { values, unknown } = prefillFromArgs(turn.command?.args.named ?? {});
+      await turn.send(await buildForm(service, turn.log, { values, notice: prefillNotice(unknown) }));
+    };
+
+    /** Re-renders the form with the chosen script's variables, keeping what was typed. */
+    const refreshForm = async (turn: ActionTurn) => {
+      const data = turn.action.data;
+      await turn.answerWithCard(await buildForm(service, turn.log, { values: data, notice: secretNotice(data) }));
+    };
+
+    const submit = async (turn: ActionTurn) => {
+      const { data, messageId } = turn.action;
+      // One form message → one request, whatever the number of clicks, retries or duplicated invokes.
+      const formKey = `${turn.address.conversationId}|${messageId ?? turn.activityId}`;
+      const result = await service.submit({ formKey, raw: data, actor: turn.actor, conversation: turn.address, cardActivityId: messageId });
+      if (result.kind === 'invalid') {
+        turn.log.info({ fields: Object.keys(result.fieldErrors), formError: !!result.formError }, 'form rejected');
+        const card = await buildForm(service, turn.log, {
+          values: data,
+          fieldErrors: result.fieldErrors,
+          formError: result.formError,
+          notice: secretNotice(data),
+        });
+        await turn.answerWithCard(card);
+        return;
+      }
+      turn.log.info(
+        { requestId: result.request.id, created: result.created },
+        result.created ? 'request accepted' : 'duplicate submit: returning the existing request',
+      );
+      // The invoke answer replaces the card for the clicker; everyone else (and the Action.Submit
+      // path) sees it through the shared edit the service triggers for every change.
+      if (turn.invoke) await turn.answerWithCard(renderProgressCard(result.request));
+    };
+
+    return {
+      commands: { new: openForm },
+      verbs: { 'customer.create': submit, 'form.refresh': refreshForm, 'form.open': openForm },
+    };
+  },
+});

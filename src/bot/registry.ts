@@ -1,0 +1,146 @@
+import type { Logger } from '../logger';
+import type { ProvisioningService } from '../provisioning/service';
+import { findCommand, suggestCommand, type CommandWords } from './commands';
+import type { ActionHandler, CommandHandler, EventHandler } from './turn';
+
+/**
+ * The one list of what the bot can do. A feature declares its commands (words, usage, example,
+ * one-line summary, the permission it needs) and its card verbs, and builds their handlers. Routes,
+ * `help`, the fallback's suggestion and the Teams manifest's command lists all read the registry,
+ * so adding a command is one feature file and one line in features/index.ts.
+ */
+
+/** What an actor must be allowed to do for a command or card action (the access rules decide who). */
+export type Permission = 'anyone' | 'request';
+
+export interface CommandSpec extends CommandWords {
+  /** Shown in help, e.g. `new [shortName=Acme] …`. */
+  usage: string;
+  /** One line: what it does (also the description in the Teams command menu, ≤ 128 characters). */
+  summary: string;
+  permission: Permission;
+}
+
+export interface VerbSpec {
+  /** The card action verb; cards/*.json use it in `verb` and `data.verb`. Never rename one in use. */
+  verb: string;
+  permission: Permission;
+}
+
+export interface FeatureDeps {
+  service: ProvisioningService;
+  logger: Logger;
+  /** Every declared command, in help order. */
+  commands: readonly CommandSpec[];
+}
+
+export interface FeatureHandlers {
+  commands: Record<string, CommandHandler>;
+  verbs: Record<string, ActionHandler>;
+  /** When the bot is added to a conversation. */
+  onBotAdded?: EventHandler;
+}
+
+export interface Feature {
+  id: string;
+  commands: readonly CommandSpec[];
+  verbs: readonly VerbSpec[];
+  create(deps: FeatureDeps): FeatureHandlers;
+}
+
+/**
+ * Declares a feature; the compiler checks that `create` returns exactly one handler for each
+ * declared command name and verb (and buildRegistry checks it again at start).
+ */
+export function defineFeature<const C extends readonly CommandSpec[] = readonly [], const V extends readonly VerbSpec[] = readonly []>(f: {
+  id: string;
+  commands?: C;
+  verbs?: V;
+  create(deps: FeatureDeps): {
+    commands: { [K in C[number]['name']]: CommandHandler };
+    verbs: { [K in V[number]['verb']]: ActionHandler };
+    onBotAdded?: EventHandler;
+  };
+}): Feature {
+  return { id: f.id, commands: f.commands ?? [], verbs: f.verbs ?? [], create: f.create as Feature['create'] };
+}
+
+export interface Registry {
+  readonly commands: readonly CommandSpec[];
+  readonly verbs: readonly VerbSpec[];
+  findCommand(word: string): CommandSpec | undefined;
+  suggest(word: string): CommandSpec | undefined;
+  commandHandler(name: string): CommandHandler;
+  actionHandler(verb: string): ActionHandler | undefined;
+  readonly onBotAdded: readonly EventHandler[];
+}
+
+export class RegistryError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The feature registry is inconsistent:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'RegistryError';
+  }
+}
+
+/** Every command the features declare, in help order (no handlers built: for help text and the manifest). */
+export function declaredCommands(features: readonly Feature[]): CommandSpec[] {
+  return features.flatMap((f) => f.commands);
+}
+
+/** What is wrong between declarations and handlers; empty when consistent. */
+export function registryProblems(features: readonly Feature[], built: readonly FeatureHandlers[]): string[] {
+  const problems: string[] = [];
+  const words = new Map<string, string>();
+  const verbs = new Map<string, string>();
+  features.forEach((f, i) => {
+    const h = built[i];
+    for (const c of f.commands) {
+      for (const w of [c.name, ...c.aliases]) {
+        if (words.has(w)) problems.push(`command word '${w}' of ${f.id} is also declared by ${words.get(w)}`);
+        words.set(w, f.id);
+      }
+      if (typeof h.commands[c.name] !== 'function') problems.push(`command '${c.name}' of ${f.id} has no handler`);
+    }
+    for (const v of f.verbs) {
+      if (verbs.has(v.verb)) problems.push(`verb '${v.verb}' of ${f.id} is also declared by ${verbs.get(v.verb)}`);
+      verbs.set(v.verb, f.id);
+      if (typeof h.verbs[v.verb] !== 'function') problems.push(`verb '${v.verb}' of ${f.id} has no handler`);
+    }
+    for (const name of Object.keys(h.commands)) {
+      if (!f.commands.some((c) => c.name === name)) problems.push(`${f.id} has a handler for command '${name}' that it does not declare`);
+    }
+    for (const verb of Object.keys(h.verbs)) {
+      if (!f.verbs.some((v) => v.verb === verb)) problems.push(`${f.id} has a handler for verb '${verb}' that it does not declare`);
+    }
+  });
+  return problems;
+}
+
+/** Builds every feature's handlers; throws RegistryError when declarations and handlers disagree. */
+export function buildRegistry(features: readonly Feature[], deps: Omit<FeatureDeps, 'commands'>): Registry {
+  const commands = declaredCommands(features);
+  const built = features.map((f) => f.create({ ...deps, commands }));
+  const problems = registryProblems(features, built);
+  if (problems.length) throw new RegistryError(problems);
+  const commandHandlers = new Map(built.flatMap((h) => Object.entries(h.commands)));
+  const actionHandlers = new Map(built.flatMap((h) => Object.entries(h.verbs)));
+  return {
+    commands,
+    verbs: features.flatMap((f) => f.verbs),
+    findCommand: (word) => findCommand(word, commands),
+    suggest: (word) => suggestCommand(word, commands),
+    commandHandler: (name) => commandHandlers.get(name)!,
+    actionHandler: (verb) => actionHandlers.get(verb),
+    onBotAdded: built.flatMap((h) => (h.onBotAdded ? [h.onBotAdded] : [])),
+  };
+}
+
+/** The Teams manifest's `bots[0].commandLists`: every command, in every scope the bot is in. */
+export function manifestCommandLists(features: readonly Feature[]) {
+  return [
+    {
+      scopes: ['personal', 'groupChat', 'team'],
+      commands: declaredCommands(features).map((c) => ({ title: c.name, description: c.summary })),
+    },
+  ];
+}
