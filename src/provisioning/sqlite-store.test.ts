@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { aRequest, describeRequestStoreContract } from '../../test/contracts/request-store.contract';
+import { createSecretBox } from './secret-box';
+import { openSqliteStore, SQLITE_SCHEMA_VERSION } from './sqlite-store';
+import type { RequestStore } from './store';
+
+const box = createSecretBox(Buffer.alloc(32, 3));
+const PASSWORD = 'Sup3r-Secret-Carrier-Pw';
+const audit = { at: new Date().toISOString(), actor: 'u1', action: 'submitted' };
+const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'store-'));
+
+describeRequestStoreContract('SQLite', async () => {
+  const dir = tempDir();
+  let store = openSqliteStore({ dataDir: dir, secretBox: box });
+  return {
+    store,
+    async reopen() {
+      await store.close();
+      store = openSqliteStore({ dataDir: dir, secretBox: box });
+      return store;
+    },
+    async dispose() {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('the SQLite store on disk', () => {
+  let dir: string;
+  let store: RequestStore;
+  beforeEach(() => {
+    dir = tempDir();
+    store = openSqliteStore({ dataDir: dir, secretBox: box });
+  });
+  afterEach(async () => store.close());
+
+  it('keeps the carrier password encrypted in every file it writes', async () => {
+    await store.insert(aRequest(), { CarrierUserPassword: PASSWORD }, audit);
+    await store.close();
+    const raw = Buffer.concat(fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f))));
+    expect(raw.toString('latin1')).not.toContain(PASSWORD);
+  });
+
+  it('fails to open secrets with another key instead of returning garbage', async () => {
+    const r = aRequest();
+    await store.insert(r, { CarrierUserPassword: PASSWORD }, audit);
+    await store.close();
+    store = openSqliteStore({ dataDir: dir, secretBox: createSecretBox(Buffer.alloc(32, 9)) });
+    await expect(store.secrets(r.id)).rejects.toThrow();
+  });
+
+  it('refuses a database written by a newer version of the bot', async () => {
+    await store.close();
+    const db = new Database(path.join(dir, 'requests.sqlite'));
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openSqliteStore({ dataDir: dir, secretBox: box })).toThrow(/newer version/);
+    store = openSqliteStore({ dataDir: tempDir(), secretBox: box });
+  });
+});
+
+describe('a SQLite store written by the first release (schema 1)', () => {
+  it('is upgraded when opened: the short-name rule follows the state table, and stored conversations become addresses', async () => {
+    const dir = tempDir();
+    const db = new Database(path.join(dir, 'requests.sqlite'));
+    // Schema 1 exactly as the first release created it, with two rows as it wrote them.
+    db.exec(`CREATE TABLE requests (id TEXT PRIMARY KEY, form_key TEXT NOT NULL UNIQUE, state TEXT NOT NULL, version INTEGER NOT NULL,
+               short_name_lc TEXT NOT NULL, record TEXT NOT NULL, secrets TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+             CREATE INDEX requests_state ON requests(state);
+             CREATE UNIQUE INDEX requests_active_short_name ON requests(short_name_lc) WHERE state IN ('submitted', 'deploying');
+             CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT);
+             CREATE INDEX audit_request ON audit(request_id, seq);
+             PRAGMA user_version = 1;`);
+    const legacyReference = {
+      activityId: 'f1',
+      user: { id: 'user-id-0', name: 'Alex Wilber', aadObjectId: 'aad-0' },
+      bot: { id: '28:bot', name: 'Test Bot' },
+      conversation: { id: '19:abc@thread.tacv2;messageid=17', conversationType: 'channel', tenantId: 'tenant-1', isGroup: true },
+      channelId: 'msteams',
+      locale: 'en-US',
+      serviceUrl: 'https://smba.trafficmanager.net/emea/',
+    };
+    const running = { ...aRequest({ state: 'deploying' }), conversation: legacyReference };
+    const done = { ...aRequest({ state: 'deployed' }), conversation: legacyReference };
+    const insert = db.prepare(`INSERT INTO requests VALUES (?, ?, ?, 1, ?, ?, NULL, ?, ?)`);
+    for (const r of [running, done]) insert.run(r.id, r.formKey, r.state, r.customer.shortName.toLowerCase(), JSON.stringify(r), r.createdAt, r.updatedAt);
+    db.close();
+
+    const store = openSqliteStore({ dataDir: dir, secretBox: box });
+    try {
+      expect((await store.get(running.id))?.conversation).toEqual({
+        v: 1,
+        channelId: 'msteams',
+        serviceUrl: 'https://smba.trafficmanager.net/emea/',
+        conversationId: '19:abc@thread.tacv2;messageid=17',
+        kind: 'channel',
+        tenantId: 'tenant-1',
+        botId: '28:bot',
+        botName: 'Test Bot',
+      });
+      expect((await store.findShortNameHolder(running.customer.shortName))?.id).toBe(running.id);
+      expect(await store.findShortNameHolder(done.customer.shortName)).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+    const raw = new Database(path.join(dir, 'requests.sqlite'), { readonly: true });
+    const rows = raw.prepare('SELECT record FROM requests').all() as { record: string }[];
+    expect(rows.every((r) => (JSON.parse(r.record) as { conversation: { v?: number } }).conversation.v === 1)).toBe(true);
+    expect(raw.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    raw.close();
+  });
+});
