@@ -1,11 +1,11 @@
-import { renderFormCard } from '../../src/cards/form-card';
-import { renderHelpCard } from '../../src/cards/help-card';
-import { renderProgressCard } from '../../src/cards/progress-card';
-import { AdaptiveCardJson, renderTemplate, templateNames } from '../../src/cards/render';
-import { ProvisioningRequest } from '../../src/provisioning/request';
-import { FEATURES } from '../../src/bot/features';
-import { declaredCommands } from '../../src/bot/registry';
-import { testAddress } from '../helpers/address';
+import { renderFormCard } from './form-card';
+import { renderHelpCard } from './help-card';
+import { renderProgressCard } from './progress-card';
+import { AdaptiveCardJson, renderTemplate, templateNames } from './render';
+import { ProvisioningRequest } from '../provisioning/request';
+import { FEATURES } from '../bot/features';
+import { declaredCommands } from '../bot/registry';
+import { testAddress } from '../../test/helpers/address';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js');

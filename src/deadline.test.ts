@@ -1,4 +1,4 @@
-import { withDeadline } from '../../src/deadline';
+import { withDeadline } from './deadline';
 
 describe('withDeadline', () => {
   it('gives the promise its value when it settles in time', async () => {

@@ -1,5 +1,5 @@
-import { UmpHttpError, UmpNetworkError, UmpShapeError, UmpTimeoutError } from '../../src/ump/errors';
-import { byRoute, CARRIER_PASSWORD, captureLog, clientFor, newCustomer, startSandbox, type Harness } from '../sandbox/support';
+import { UmpHttpError, UmpNetworkError, UmpShapeError, UmpTimeoutError } from './errors';
+import { byRoute, CARRIER_PASSWORD, captureLog, clientFor, newCustomer, startSandbox, type Harness } from '../../test/helpers/sandbox-support';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, ENV_KEYS, loadConfig } from '../../src/config';
+import { ConfigError, ENV_KEYS, loadConfig } from './config';
 
 const KEY = Buffer.alloc(32, 1).toString('base64');
 
@@ -57,7 +57,7 @@ describe('configuration', () => {
   });
 
   it('documents every variable it reads in env.sample', () => {
-    const sample = fs.readFileSync(path.join(__dirname, '../../env.sample'), 'utf8');
+    const sample = fs.readFileSync(path.join(__dirname, '../env.sample'), 'utf8');
     expect(ENV_KEYS.length).toBeGreaterThan(15);
     for (const k of ENV_KEYS) expect(sample).toMatch(new RegExp(`^${k}=`, 'm'));
   });

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { customerEntrySchema, customerProgressSchema, problemSchema, scriptTemplatePageSchema, taskSchema } from '../../src/ump/schemas';
-import { toOnboardingScripts } from '../../src/ump/script-templates';
-import { customerPhase, snapshotFromCustomer, snapshotFromTask, taskPhase } from '../../src/ump/snapshot';
-import type { ScriptTemplate } from '../../src/ump/types';
+import { customerEntrySchema, customerProgressSchema, problemSchema, scriptTemplatePageSchema, taskSchema } from './schemas';
+import { toOnboardingScripts } from './script-templates';
+import { customerPhase, snapshotFromCustomer, snapshotFromTask, taskPhase } from './snapshot';
+import type { ScriptTemplate } from './types';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(__dirname, '../fixtures/ump', name), 'utf8'));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(__dirname, '../../test/fixtures/ump', name), 'utf8'));
 
 describe('customer progress answers', () => {
   it('turn the documented synchronous answer into a succeeded snapshot with five steps', () => {

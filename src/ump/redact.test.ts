@@ -1,4 +1,4 @@
-import { redactText, redactValue } from '../../src/ump/redact';
+import { redactText, redactValue } from './redact';
 
 describe('redaction', () => {
   it('replaces secret-looking keys at any depth of a JSON body', () => {

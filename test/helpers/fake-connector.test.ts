@@ -8,8 +8,8 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { channelMention } from '../helpers/activities';
-import { failures, startFakeConnector, type FailureSpec, type FakeConnector } from '../helpers/fake-connector';
+import { channelMention } from './activities';
+import { failures, startFakeConnector, type FailureSpec, type FakeConnector } from './fake-connector';
 
 const CONVERSATION_ID = '19:channel-provisioning@thread.tacv2;messageid=1800000000001';
 const encoded = encodeURIComponent(CONVERSATION_ID);

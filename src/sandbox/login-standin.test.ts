@@ -1,5 +1,5 @@
 import axios from 'axios';
-import { createLoginStandin, TEST_TENANTS, type RunningLoginStandin, type TestTenant } from '../../src/sandbox/login-standin';
+import { createLoginStandin, TEST_TENANTS, type RunningLoginStandin, type TestTenant } from './login-standin';
 
 const http = axios.create({ validateStatus: () => true, timeout: 2000 });
 const discoveryUrl = (authority: string, tenant: string) => `${authority}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;

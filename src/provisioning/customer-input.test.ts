@@ -1,4 +1,4 @@
-import { parseCustomerInput } from '../../src/provisioning/customer-input';
+import { parseCustomerInput } from './customer-input';
 
 const valid = {
   shortName: 'Acme01',

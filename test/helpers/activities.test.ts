@@ -16,7 +16,7 @@ import {
   TENANT_ID,
   USER,
   type TestActivity,
-} from '../helpers/activities';
+} from './activities';
 
 const serviceUrl = 'http://127.0.0.1:1/';
 const asActivity = (a: TestActivity) => a as unknown as Activity;

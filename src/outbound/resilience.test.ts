@@ -1,6 +1,6 @@
-import { UmpHttpError, UmpNetworkError, UmpShapeError, UmpTimeoutError, UmpValidationError } from '../../src/ump/errors';
-import { HttpNetworkError, HttpTimeoutError } from '../../src/outbound/http';
-import { backoffDelay, DEFAULT_RETRY, isTransient, nextDelay, parseRetryAfter, retrying } from '../../src/outbound/resilience';
+import { UmpHttpError, UmpNetworkError, UmpShapeError, UmpTimeoutError, UmpValidationError } from '../ump/errors';
+import { HttpNetworkError, HttpTimeoutError } from './http';
+import { backoffDelay, DEFAULT_RETRY, isTransient, nextDelay, parseRetryAfter, retrying } from './resilience';
 
 const http = (status: number, retryAfterMs?: number) => new UmpHttpError('GET', '/api/v3/customer', status, { retryAfterMs });
 const policy = { ...DEFAULT_RETRY, retries: 3, baseDelayMs: 100, maxDelayMs: 1000, maxTotalMs: 10_000, maxRetryAfterMs: 5_000 };

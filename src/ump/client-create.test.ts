@@ -1,6 +1,6 @@
-import { UmpValidationError } from '../../src/ump/errors';
-import type { CreateOutcome, ProgressSnapshot } from '../../src/ump/types';
-import { byRoute, clientFor, followToEnd, newCustomer, startSandbox, type Harness } from '../sandbox/support';
+import { UmpValidationError } from './errors';
+import type { CreateOutcome, ProgressSnapshot } from './types';
+import { byRoute, clientFor, followToEnd, newCustomer, startSandbox, type Harness } from '../../test/helpers/sandbox-support';
 
 const DOCUMENTED_STEPS = [
   'MsTenantid is valid',

@@ -1,5 +1,5 @@
-import { validateSubmission, SubmissionChecks } from '../../src/provisioning/validate-submission';
-import { TenantResult } from '../../src/tenant';
+import { validateSubmission, SubmissionChecks } from './validate-submission';
+import { TenantResult } from '../tenant';
 
 const GUID = '4bf50a33-a383-4d3f-9403-220c898bc1b2';
 const form = { shortName: 'Acme01', msTenantId: GUID, ovocCustomerType: 'IPGROUP_TYPE', sbcId: '5', sbcOnboardingScript: '7', sbcCleanupScript: 'auto' };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { formatProgressDetails, parseProgressDetails } from '../../src/ump/progress';
-import type { ProgressStep } from '../../src/ump/types';
+import { formatProgressDetails, parseProgressDetails } from './progress';
+import type { ProgressStep } from './types';
 
 const DOC_EXAMPLE =
   '(Information, MsTenantid is valid);(Information, Customer data created!);(Information, SBC sbc-onboarding done for site SaraTest1.);(Information, CreateSiteInOvoc started.);(Information, Site created in Ovoc)';

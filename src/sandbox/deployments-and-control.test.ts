@@ -1,4 +1,4 @@
-import { callApi, control, newCustomer, startSandbox, type Harness, type RawAnswer } from './support';
+import { callApi, control, newCustomer, startSandbox, type Harness, type RawAnswer } from '../../test/helpers/sandbox-support';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { callApi, CARRIER_PASSWORD, newCustomer, requestToken, startSandbox, type Harness } from './support';
+import { callApi, CARRIER_PASSWORD, newCustomer, requestToken, startSandbox, type Harness } from '../../test/helpers/sandbox-support';
 
 let h: Harness;
 beforeAll(async () => {

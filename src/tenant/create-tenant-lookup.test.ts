@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '../../src/logger';
-import { createLoginStandin, TEST_TENANTS, type LoginStandin, type RunningLoginStandin } from '../../src/sandbox/login-standin';
-import { createTenantLookup, type TenantLookupOptions } from '../../src/tenant';
+import { createLogger } from '../logger';
+import { createLoginStandin, TEST_TENANTS, type LoginStandin, type RunningLoginStandin } from '../sandbox/login-standin';
+import { createTenantLookup, type TenantLookupOptions } from '.';
 
 const CONTOSO = TEST_TENANTS.contoso;
 

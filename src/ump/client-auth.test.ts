@@ -1,5 +1,5 @@
-import { UmpAuthError, UmpHttpError } from '../../src/ump/errors';
-import { byRoute, captureLog, clientFor, startSandbox, type Harness } from '../sandbox/support';
+import { UmpAuthError, UmpHttpError } from './errors';
+import { byRoute, captureLog, clientFor, startSandbox, type Harness } from '../../test/helpers/sandbox-support';
 
 let h: Harness;
 beforeAll(async () => {
