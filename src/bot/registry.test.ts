@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FEATURES } from './features';
+import { renderManifest } from './manifest';
 import { buildRegistry, declaredCommands, defineFeature, manifestCommandLists, RegistryError, registryProblems, type Feature } from './registry';
 import type { ProvisioningService } from '../provisioning/service';
 import { createLogger } from '../logger';
@@ -61,9 +62,17 @@ describe('the feature registry', () => {
     expect([...templateVerbs()].sort()).toEqual(FEATURES.flatMap((f) => f.verbs.map((v) => v.verb)).sort());
   });
 
-  it("is what the Teams manifest's command lists say", () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest/manifest.json'), 'utf8'));
+  it('gives the Teams manifest its command lists, filled into the template with every placeholder', () => {
+    const template = JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest/manifest.json'), 'utf8'));
+    const names = [...new Set(JSON.stringify(template).match(/\$\{\{[A-Z0-9_]+\}\}/g))].map((p) => p.slice(3, -2));
+    expect(() => renderManifest(template, {}, FEATURES)).toThrow(/needs values for: .*BOT_ID/);
+    const manifest = renderManifest(template, Object.fromEntries(names.map((n) => [n, `value-of-${n}`])), FEATURES) as {
+      bots: { botId: string; commandLists: unknown }[];
+    };
+    expect(JSON.stringify(manifest)).not.toContain('${{');
+    expect(manifest.bots[0].botId).toBe('value-of-BOT_ID');
     expect(manifest.bots[0].commandLists).toEqual(manifestCommandLists(FEATURES));
+    expect(manifestCommandLists(FEATURES)[0].commands.map((c) => c.title)).toEqual(['new', 'help']);
     for (const c of declaredCommands(FEATURES)) expect(c.summary.length).toBeLessThanOrEqual(128);
   });
 
