@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../logger';
 import { UmpHttpError } from '../ump/errors';
-import { testAddress } from '../../test/helpers/address';
+import { testAddress } from '../../test/helpers/fixtures';
 import { createErrorFunnel } from './error-funnel';
 
 function capture() {

@@ -5,7 +5,7 @@ import { AdaptiveCardJson, renderTemplate, templateNames } from './render';
 import { ProvisioningRequest } from '../provisioning/request';
 import { FEATURES } from '../bot/features';
 import { declaredCommands } from '../bot/registry';
-import { testAddress } from '../../test/helpers/address';
+import { testAddress } from '../../test/helpers/fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js');

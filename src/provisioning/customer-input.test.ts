@@ -1,13 +1,7 @@
+import { MINIMAL_FORM } from '../../test/helpers/fixtures';
 import { parseCustomerInput } from './customer-input';
 
-const valid = {
-  shortName: 'Acme01',
-  msTenantId: 'contoso.onmicrosoft.com',
-  ovocCustomerType: 'IPGROUP_TYPE',
-  sbcId: '5',
-  sbcOnboardingScript: '7',
-  sbcCleanupScript: '700',
-};
+const valid = MINIMAL_FORM;
 
 describe('server-side validation of the create form', () => {
   it('accepts a minimal valid request and types the ids as numbers', () => {

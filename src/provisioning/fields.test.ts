@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { MINIMAL_FORM } from '../../test/helpers/fixtures';
 import { REDACT_PATHS } from '../logger';
 import { isSecretName } from '../secrets';
 import { CREATE_FIELDS, CUSTOM_VARS_TEXT_FIELD, fieldSpec, parameterName, SCRIPT_PARAMETER_FIELDS } from './fields';
@@ -52,12 +53,7 @@ describe('the field catalogue', () => {
 
 describe('the request spec', () => {
   const parsed = parseCustomerInput({
-    shortName: 'Acme01',
-    msTenantId: 'contoso.onmicrosoft.com',
-    ovocCustomerType: 'IPGROUP_TYPE',
-    sbcId: '5',
-    sbcOnboardingScript: '7',
-    sbcCleanupScript: '700',
+    ...MINIMAL_FORM,
     CarrierUserName: 'trunk',
     CarrierUserPassword: 'Pa55word!',
     customVariables: 'Variable1=SIPTrunk\nSipTrunkPassword=Tr9-secret\nApiToken=tok-123',

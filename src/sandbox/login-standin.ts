@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { listen } from './http-kit';
+import { entraErrorBody } from './token-endpoint';
 
 /**
  * A local stand-in for Microsoft's login endpoint (`https://login.microsoftonline.com`), serving
@@ -209,22 +209,11 @@ function openIdConfiguration(origin: string, guid: string): Record<string, unkno
 }
 
 function invalidTenant(origin: string, tenant: string): Record<string, unknown> {
-  const traceId = randomUUID();
-  const correlationId = randomUUID();
-  const timestamp = new Date()
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, 'Z');
-  return {
-    error: 'invalid_tenant',
-    error_description:
-      `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. ` +
-      'Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant. ' +
-      `Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
-    error_codes: [90002],
-    timestamp,
-    trace_id: traceId,
-    correlation_id: correlationId,
-    error_uri: `${origin}/error?code=90002`,
-  };
+  return entraErrorBody(
+    'invalid_tenant',
+    90002,
+    `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. ` +
+      'Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.',
+    origin,
+  );
 }

@@ -41,23 +41,26 @@ export function createTokenStore(): TokenStore {
   };
 }
 
-function entraError(status: number, error: string, code: number, description: string): Reply {
+/** The body Entra ID answers errors with: AADSTS code and text, trace and correlation ids, time. */
+export function entraErrorBody(error: string, code: number, description: string, errorOrigin = 'https://login.microsoftonline.com'): Record<string, unknown> {
   const traceId = randomUUID();
   const correlationId = randomUUID();
   const timestamp = new Date()
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d+Z$/, 'Z');
-  return json(status, {
+  return {
     error,
     error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
     error_codes: [code],
     timestamp,
     trace_id: traceId,
     correlation_id: correlationId,
-    error_uri: `https://login.microsoftonline.com/error?code=${code}`,
-  });
+    error_uri: `${errorOrigin}/error?code=${code}`,
+  };
 }
+
+const entraError = (status: number, error: string, code: number, description: string): Reply => json(status, entraErrorBody(error, code, description));
 
 const missing = (param: string) => entraError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${param}'.`);
 

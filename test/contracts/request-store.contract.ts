@@ -1,6 +1,6 @@
 import { ProvisioningRequest, REQUEST_STATES, STATES } from '../../src/provisioning/request';
 import { ActiveShortNameConflict, RequestStore } from '../../src/provisioning/store';
-import { testAddress } from '../helpers/address';
+import { testAddress } from '../helpers/fixtures';
 
 /**
  * What every RequestStore must do, whatever the database behind it. Each implementation runs
