@@ -1,0 +1,281 @@
+import { FakeClock, flush } from '../../test/helpers/fake-clock';
+import { testAddress } from '../../test/helpers/fixtures';
+import type { AdaptiveCardJson } from '../cards/render';
+import { createLogger } from '../logger';
+import type { ConversationAddress } from '../provisioning/conversation-address';
+import type { ProvisioningRequest, RequestState } from '../provisioning/request';
+import { CardUpdater, createCardUpdater } from './card-updater';
+import type { ConnectorFailure } from './connector-errors';
+import { DeliveryError, Messenger } from './messenger';
+
+const T0 = Date.parse('2025-06-02T09:00:00.000Z');
+const MIN_INTERVAL = 1500;
+
+interface Call {
+  kind: 'post' | 'update';
+  conversationId: string;
+  messageId?: string;
+  text: string;
+  /** Fake ms since T0. */
+  at: number;
+  ok: boolean;
+}
+
+/** Records every post/update with the fake time; can be told to fail the next calls. */
+class FakeMessenger implements Messenger {
+  readonly calls: Call[] = [];
+  private readonly failures: ConnectorFailure[] = [];
+  private posted = 0;
+
+  constructor(private readonly clock: FakeClock) {}
+
+  /** The next `n` calls (post or update) throw a DeliveryError saying `f`. */
+  failNext(n: number, f: ConnectorFailure) {
+    for (let i = 0; i < n; i++) this.failures.push(f);
+  }
+
+  private record(kind: Call['kind'], to: ConversationAddress, card: AdaptiveCardJson, messageId?: string) {
+    const f = this.failures.shift();
+    this.calls.push({ kind, conversationId: to.conversationId, messageId, text: textOf(card), at: this.clock.now().getTime() - T0, ok: !f });
+    if (f) throw new DeliveryError(`connector answered ${f.status ?? 'nothing'} ${f.code ?? ''}`, f);
+  }
+
+  async post(to: ConversationAddress, card: AdaptiveCardJson): Promise<string | undefined> {
+    this.record('post', to, card);
+    return `posted-${++this.posted}`;
+  }
+
+  async update(to: ConversationAddress, messageId: string, card: AdaptiveCardJson): Promise<void> {
+    this.record('update', to, card, messageId);
+  }
+
+  sent(): Call[] {
+    return this.calls.filter((c) => c.ok);
+  }
+}
+
+const render = (r: ProvisioningRequest): AdaptiveCardJson => ({
+  type: 'AdaptiveCard',
+  version: '1.5',
+  body: [{ type: 'TextBlock', text: `${r.state} ${r.steps.length}` }],
+});
+const textOf = (card: AdaptiveCardJson) => (card.body as { text: string }[])[0].text;
+
+function req(version: number, state: RequestState = 'deploying', steps = 0, over: Partial<ProvisioningRequest> = {}): ProvisioningRequest {
+  const at = new Date(T0).toISOString();
+  return {
+    id: 'REQ-1',
+    formKey: 'c1|m1',
+    state,
+    version,
+    requestedBy: { id: 'u1', name: 'Megan' },
+    customer: {
+      shortName: 'Acme01',
+      siteLocation: { sbcId: 5, sbcOnboardingScript: 7, sbcCleanupScript: 700 },
+      ovocCustomerType: 'IPGROUP_TYPE',
+      msTenantId: '4bf50a33-a383-4d3f-9403-220c898bc1b2',
+      scriptParameters: {},
+      secretKeys: [],
+    },
+    conversation: testAddress({ conversationId: 'c1' }),
+    cardActivityId: 'm1',
+    ump: {},
+    steps: Array.from({ length: steps }, (_, i) => ({ level: 'Information', message: `step ${i + 1}`, at })),
+    warnings: [],
+    createdAt: at,
+    updatedAt: at,
+    ...over,
+  };
+}
+
+describe('the card updater (fake clock, fake messenger)', () => {
+  let clock: FakeClock;
+  let messenger: FakeMessenger;
+  let logs: { level: number; msg: string; requestId?: string; status?: number }[];
+  let moved: [string, string][];
+  let updater: CardUpdater;
+
+  beforeEach(() => {
+    // Backoff jitter is Math.random; pinned so every run waits the same fake time.
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    clock = new FakeClock(T0);
+    messenger = new FakeMessenger(clock);
+    logs = [];
+    moved = [];
+    updater = createCardUpdater({
+      messenger,
+      clock,
+      logger: createLogger({ level: 'info', pretty: false, destination: { write: (line: string) => void logs.push(JSON.parse(line)) } }),
+      render,
+      minIntervalMs: MIN_INTERVAL,
+      onMoved: async (id, activityId) => void moved.push([id, activityId]),
+      maxAttempts: 6,
+      baseBackoffMs: 500,
+    });
+  });
+
+  afterEach(() => {
+    updater.stop();
+    jest.restoreAllMocks();
+  });
+
+  /** Notifies and lets the updater act on it without moving time. */
+  async function notify(r: ProvisioningRequest) {
+    updater.notify(r);
+    await flush();
+  }
+
+  it('sends one edit per real change: the same rendered card twice is edited once', async () => {
+    await notify(req(2, 'deploying', 1));
+    await notify(req(3, 'deploying', 1)); // a newer version that renders the same (e.g. only rawState moved)
+    await clock.advance(10_000);
+    expect(messenger.calls).toEqual([{ kind: 'update', conversationId: 'c1', messageId: 'm1', text: 'deploying 1', at: 0, ok: true }]);
+    await updater.idle();
+  });
+
+  it('coalesces a burst inside the min interval to its latest version, and ignores an older one arriving late', async () => {
+    await notify(req(2, 'deploying', 0));
+    for (let v = 3; v <= 7; v++) {
+      await notify(req(v, 'deploying', v - 2));
+      await clock.advance(100);
+    }
+    await notify(req(4, 'deploying', 2)); // stale: older than what is already known
+    await clock.advance(10_000);
+    expect(messenger.calls.map((c) => [c.at, c.text])).toEqual([
+      [0, 'deploying 0'],
+      [MIN_INTERVAL, 'deploying 5'],
+    ]);
+  });
+
+  it('spaces edits in one conversation by minIntervalMs; another conversation does not wait for it', async () => {
+    const other = (v: number, steps: number) =>
+      req(v, 'deploying', steps, { id: 'REQ-2', conversation: testAddress({ conversationId: 'c2' }), cardActivityId: 'm2' });
+    await notify(req(2, 'deploying', 0));
+    await notify(other(2, 0));
+    await clock.advance(10);
+    await notify(req(3, 'deploying', 1));
+    await notify(other(3, 1));
+    await clock.advance(MIN_INTERVAL - 11);
+    expect(messenger.calls).toHaveLength(2); // both first edits went out at once
+    await clock.advance(1);
+    await notify(req(4, 'deploying', 2)); // right after an edit: waits a full interval again
+    await clock.advance(10_000);
+
+    const at = (conversationId: string) => messenger.calls.filter((c) => c.conversationId === conversationId).map((c) => c.at);
+    expect(at('c1')).toEqual([0, MIN_INTERVAL, 2 * MIN_INTERVAL]);
+    expect(at('c2')).toEqual([0, MIN_INTERVAL]);
+    expect(messenger.calls.map((c) => c.messageId)).toEqual(['m1', 'm2', 'm1', 'm2', 'm1']);
+  });
+
+  it('retries a 429 after its Retry-After (3 s of fake time), then succeeds', async () => {
+    messenger.failNext(1, { status: 429, code: 'Throttled', retryAfterMs: 3000 });
+    await notify(req(2));
+    expect(messenger.calls).toHaveLength(1);
+    await clock.advance(2999);
+    expect(messenger.calls).toHaveLength(1);
+    await clock.advance(1);
+    expect(messenger.calls.map((c) => [c.at, c.ok])).toEqual([
+      [0, false],
+      [3000, true],
+    ]);
+    await updater.idle();
+    expect(logs.filter((l) => l.level >= 50)).toEqual([]);
+  });
+
+  it('does not wait for a Retry-After above 60 s: gives up, logs, and the next change still goes out', async () => {
+    messenger.failNext(1, { status: 429, retryAfterMs: 61_000 });
+    await notify(req(2, 'deploying', 0));
+    expect(clock.pendingSleeps()).toBe(0); // not sleeping 61 s
+    await updater.idle();
+    expect(logs).toContainEqual(expect.objectContaining({ level: 50, msg: 'card update failed', requestId: 'REQ-1', status: 429 }));
+
+    await notify(req(3, 'deploying', 1));
+    await clock.advance(MIN_INTERVAL);
+    expect(messenger.calls.map((c) => [c.at, c.text, c.ok])).toEqual([
+      [0, 'deploying 0', false],
+      [MIN_INTERVAL, 'deploying 1', true],
+    ]);
+  });
+
+  it('does not retry a 500 itself (botbuilder already did): exactly one call', async () => {
+    messenger.failNext(1, { status: 500 });
+    await notify(req(2));
+    await clock.advance(120_000);
+    expect(messenger.calls).toHaveLength(1);
+    expect(logs).toContainEqual(expect.objectContaining({ level: 50, msg: 'card update failed', status: 500 }));
+  });
+
+  it.each<[string, number, ConnectorFailure]>([
+    ['429', 6, { status: 429 }],
+    ['503', 6, { status: 503 }],
+    ['412 PreconditionFailed', 6, { status: 412, code: 'PreconditionFailed' }],
+    ['no answer at all (no status, no code)', 6, {}],
+    ['502', 2, { status: 502 }],
+    ['504', 2, { status: 504 }],
+    ['500', 1, { status: 500 }],
+    ['400 BadArgument', 1, { status: 400, code: 'BadArgument' }],
+  ])('a connector that keeps answering %s is called %i times in all (maxAttempts 6)', async (_label, calls, failure) => {
+    messenger.failNext(10, failure);
+    await notify(req(2));
+    await clock.advance(300_000);
+    expect(messenger.calls).toHaveLength(calls);
+    expect(messenger.calls.every((c) => c.kind === 'update' && !c.ok)).toBe(true);
+    await updater.idle();
+  });
+
+  it('re-posts a card whose message is gone, reports the new id, and edits the new message next', async () => {
+    messenger.failNext(1, { status: 404, code: 'ActivityNotFoundInConversation' });
+    await notify(req(2, 'deploying', 0));
+    expect(messenger.calls.map((c) => [c.kind, c.messageId, c.ok])).toEqual([
+      ['update', 'm1', false],
+      ['post', undefined, true],
+    ]);
+    expect(moved).toEqual([['REQ-1', 'posted-1']]);
+
+    await notify(req(3, 'deploying', 1)); // still carries the old cardActivityId
+    await clock.advance(MIN_INTERVAL);
+    expect(messenger.calls.slice(2)).toEqual([
+      { kind: 'update', conversationId: 'c1', messageId: 'posted-1', text: 'deploying 1', at: MIN_INTERVAL, ok: true },
+    ]);
+  });
+
+  it('stops editing once the bot was removed from the conversation (403 BotNotInConversationRoster): no retry, no re-post', async () => {
+    messenger.failNext(1, { status: 403, code: 'BotNotInConversationRoster' });
+    await notify(req(2, 'deploying', 0));
+    await clock.advance(60_000);
+    await updater.idle();
+    expect(messenger.calls.map((c) => [c.kind, c.ok])).toEqual([['update', false]]);
+    expect(logs).toContainEqual(expect.objectContaining({ level: 40, requestId: 'REQ-1', status: 403 }));
+  });
+
+  it('drops a request after its final edit: idle() resolves and nothing more is pending', async () => {
+    await notify(req(2, 'deploying', 1));
+    await notify(req(3, 'deployed', 2));
+    let idle = false;
+    void updater.idle().then(() => (idle = true));
+    await flush();
+    expect(idle).toBe(false); // the final edit waits for its slot
+    await clock.advance(MIN_INTERVAL);
+    expect(idle).toBe(true);
+    expect(messenger.calls.map((c) => [c.at, c.text])).toEqual([
+      [0, 'deploying 1'],
+      [MIN_INTERVAL, 'deployed 2'],
+    ]);
+    expect(clock.pendingSleeps()).toBe(0);
+  });
+
+  it('stop() ends a pending wait without sending, and later changes are ignored', async () => {
+    await notify(req(2, 'deploying', 0));
+    await notify(req(3, 'deploying', 1)); // waits for the next slot
+    expect(clock.pendingSleeps()).toBe(1);
+    let idle = false;
+    void updater.idle().then(() => (idle = true));
+    updater.stop();
+    await flush();
+    expect(idle).toBe(true);
+    expect(clock.pendingSleeps()).toBe(0);
+    await notify(req(4, 'failed', 2));
+    await clock.advance(60_000);
+    expect(messenger.calls.map((c) => c.text)).toEqual(['deploying 0']);
+  });
+});

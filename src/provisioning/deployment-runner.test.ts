@@ -1,0 +1,429 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeClock, flush } from '../../test/helpers/fake-clock';
+import { testAddress } from '../../test/helpers/fixtures';
+import { createLogger } from '../logger';
+import type { CreateCustomerRequest, CreateOutcome, CustomerSummary, OnboardingScript, ProgressSnapshot } from '../ump/types';
+import { UmpHttpError, UmpTimeoutError, UmpValidationError } from '../ump/errors';
+import { createDeploymentRunner, DeploymentRunner, RunnerOptions } from './deployment-runner';
+import type { LivePlatformPort } from './ports';
+import type { ProvisioningRequest } from './request';
+import { createSecretBox } from './secret-box';
+import { openSqliteStore } from './sqlite-store';
+import type { RequestStore } from './store';
+
+const T0 = Date.parse('2025-06-02T09:00:00.000Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+const PASSWORD = 'Carrier-Pw-123';
+const OPTIONS: RunnerOptions = { pollIntervalMs: 1000, deployTimeoutMs: 60_000 };
+
+type Scripted<T> = T | Error;
+
+/** Live Platform as the runner sees it: each method answers from its queue (a value, or an error to throw). */
+class FakeUmp implements LivePlatformPort {
+  readonly creates: { body: CreateCustomerRequest; opts?: { reconcileFirst?: boolean }; at: number }[] = [];
+  readonly customerPolls: { guid: string; at: number }[] = [];
+  readonly taskPolls: { jobId: string; at: number }[] = [];
+  createAnswers: Scripted<CreateOutcome>[] = [];
+  customerAnswers: Scripted<ProgressSnapshot>[] = [];
+  taskAnswers: Scripted<ProgressSnapshot>[] = [];
+  /** Answered once a queue is empty; without it an unscripted call throws (and the test sees it). */
+  createWhenEmpty?: Scripted<CreateOutcome>;
+  customerWhenEmpty?: Scripted<ProgressSnapshot>;
+
+  constructor(private readonly clock: FakeClock) {}
+
+  private answer<T>(queue: Scripted<T>[], fallback: Scripted<T> | undefined, what: string): Promise<T> {
+    const next = queue.length > 0 ? queue.shift() : fallback;
+    if (next === undefined) return Promise.reject(new Error(`unscripted call: ${what}`));
+    return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+  }
+
+  createCustomer(body: CreateCustomerRequest, opts?: { reconcileFirst?: boolean }): Promise<CreateOutcome> {
+    this.creates.push({ body, opts, at: this.clock.now().getTime() - T0 });
+    return this.answer(this.createAnswers, this.createWhenEmpty, 'createCustomer');
+  }
+  getCustomerProgress(guid: string): Promise<ProgressSnapshot> {
+    this.customerPolls.push({ guid, at: this.clock.now().getTime() - T0 });
+    return this.answer(this.customerAnswers, this.customerWhenEmpty, 'getCustomerProgress');
+  }
+  getTaskProgress(jobId: string): Promise<ProgressSnapshot> {
+    this.taskPolls.push({ jobId, at: this.clock.now().getTime() - T0 });
+    return this.answer(this.taskAnswers, undefined, 'getTaskProgress');
+  }
+  listCustomers(): Promise<CustomerSummary[]> {
+    return Promise.reject(new Error('unscripted call: listCustomers'));
+  }
+  listOnboardingScripts(): Promise<OnboardingScript[]> {
+    return Promise.reject(new Error('unscripted call: listOnboardingScripts'));
+  }
+}
+
+const info = (message: string) => ({ level: 'Information', message });
+const running = (...messages: string[]): ProgressSnapshot => ({ phase: 'running', rawState: 'InProgress', steps: messages.map(info) });
+const pollCreated = (snapshot: ProgressSnapshot, adopted = false): CreateOutcome => ({ mode: 'poll', customerGuid: 'guid-1', snapshot, adopted });
+const busy503 = () => new UmpHttpError('GET', '/api/v3/customer/guid-1', 503);
+
+function request(over: Partial<ProvisioningRequest> = {}): ProvisioningRequest {
+  return {
+    id: 'REQ-AAAAAA',
+    formKey: 'conv|1',
+    state: 'submitted',
+    version: 1,
+    requestedBy: { id: 'u1', name: 'Megan' },
+    customer: {
+      shortName: 'Acme01',
+      siteLocation: { sbcId: 5, sbcOnboardingScript: 7, sbcCleanupScript: 700 },
+      ovocCustomerType: 'IPGROUP_TYPE',
+      msTenantId: '4bf50a33-a383-4d3f-9403-220c898bc1b2',
+      scriptParameters: { Region: 'EU' },
+      secretKeys: ['CarrierUserPassword'],
+    },
+    conversation: testAddress(),
+    ump: {},
+    steps: [],
+    warnings: [],
+    createdAt: iso(T0),
+    updatedAt: iso(T0),
+    ...over,
+  };
+}
+
+describe('the deployment runner (fake clock, real SQLite store)', () => {
+  const logger = createLogger({ level: 'silent', pretty: false });
+  let dir: string;
+  let store: RequestStore;
+  let clock: FakeClock;
+  let ump: FakeUmp;
+  let notified: ProvisioningRequest[];
+  let runner: DeploymentRunner | undefined;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-'));
+    store = openSqliteStore({ dataDir: dir, secretBox: createSecretBox(Buffer.alloc(32, 1)) });
+    clock = new FakeClock(T0);
+    ump = new FakeUmp(clock);
+    notified = [];
+    runner = undefined;
+  });
+
+  afterEach(async () => {
+    await runner?.stop();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function insert(over: Partial<ProvisioningRequest> = {}) {
+    const req = request(over);
+    await store.insert(req, { CarrierUserPassword: PASSWORD }, { at: req.createdAt, actor: 'u1', action: 'submitted' });
+    return req.id;
+  }
+
+  /** Starts the runner on `id` and lets it do everything it can without time moving. */
+  async function start(id: string, options: Partial<RunnerOptions> = {}) {
+    runner = createDeploymentRunner({ store, ump, listener: (r) => notified.push(r), logger, clock, options: { ...OPTIONS, ...options } });
+    runner.start(id);
+    await flush();
+  }
+
+  const stored = async (id: string) => (await store.get(id))!;
+  const actions = async (id: string) => (await store.audit(id)).map((a) => a.action);
+
+  it('poll mode: creates, polls once per interval, merges steps and ends deployed; one notification per committed change', async () => {
+    const id = await insert();
+    ump.createAnswers = [pollCreated(running('Creating customer'))];
+    ump.customerAnswers = [
+      running('Creating customer'), // unchanged: no write, no notification
+      running('Creating customer', 'Creating site location'),
+      {
+        phase: 'succeeded',
+        rawState: 'Deployed',
+        customerId: 'Acme01',
+        siteLocationIds: ['site-9'],
+        steps: [info('Creating customer'), info('Creating site location'), info('Done')],
+      },
+    ];
+    await start(id);
+
+    expect(ump.creates).toHaveLength(1);
+    expect(ump.creates[0].opts).toEqual({ reconcileFirst: false });
+    // The sealed password joins the body only on its way out.
+    expect(ump.creates[0].body.scriptParameters).toEqual({ Region: 'EU', CarrierUserPassword: PASSWORD });
+    let r = await stored(id);
+    expect(r.state).toBe('deploying');
+    expect(r.ump).toMatchObject({ mode: 'poll', customerGuid: 'guid-1', createAttemptedAt: iso(T0), adopted: false });
+    expect(r.steps).toEqual([{ level: 'Information', message: 'Creating customer', at: iso(T0) }]);
+
+    await clock.advance(999);
+    expect(ump.customerPolls).toEqual([]);
+    await clock.advance(1);
+    expect(ump.customerPolls).toEqual([{ guid: 'guid-1', at: 1000 }]);
+    expect((await stored(id)).version).toBe(r.version); // the unchanged poll wrote nothing
+
+    await clock.advance(1000);
+    r = await stored(id);
+    // The known step keeps when it was first seen; the new one is stamped now.
+    expect(r.steps).toEqual([
+      { level: 'Information', message: 'Creating customer', at: iso(T0) },
+      { level: 'Information', message: 'Creating site location', at: iso(T0 + 2000) },
+    ]);
+
+    await clock.advance(1000);
+    r = await stored(id);
+    expect(r.state).toBe('deployed');
+    expect(r.result).toEqual({ customerId: 'Acme01', customerGuid: 'guid-1', siteLocationIds: ['site-9'] });
+    expect(r.finishedAt).toBe(iso(T0 + 3000));
+    expect(r.steps.map((s) => s.at)).toEqual([iso(T0), iso(T0 + 2000), iso(T0 + 3000)]);
+    expect(await store.secrets(id)).toEqual({});
+    expect(ump.customerPolls.map((p) => p.at)).toEqual([1000, 2000, 3000]);
+
+    // Each committed change reached the listener exactly once, in order, as stored.
+    expect(notified.map((n) => [n.version, n.state])).toEqual([
+      [2, 'submitted'], // create.sent mark
+      [3, 'deploying'],
+      [4, 'deploying'], // second step
+      [5, 'deployed'],
+    ]);
+    expect(notified[notified.length - 1]).toEqual(r);
+    expect(await actions(id)).toEqual(['submitted', 'create.sent', 'deploying', 'deployed']);
+
+    // The loop is over: nothing sleeps, nothing more is asked.
+    expect(clock.pendingSleeps()).toBe(0);
+    await clock.advance(60_000);
+    expect(ump.customerPolls).toHaveLength(3);
+  });
+
+  it('a second start for a running request is a no-op', async () => {
+    const id = await insert();
+    ump.createAnswers = [pollCreated(running('Creating customer'))];
+    ump.customerWhenEmpty = running('Creating customer');
+    await start(id);
+    runner!.start(id);
+    await flush();
+    await clock.advance(1000);
+    expect(ump.creates).toHaveLength(1);
+    expect(ump.customerPolls).toHaveLength(1);
+  });
+
+  it('task mode: follows getTaskProgress, then reads site ids from the customer the task names', async () => {
+    const id = await insert();
+    ump.createAnswers = [{ mode: 'task', jobId: 'job-7', adopted: false }];
+    ump.taskAnswers = [
+      { phase: 'running', rawState: 'Running', steps: [info('Queued')] },
+      { phase: 'succeeded', rawState: 'Completed', customerGuid: 'guid-task', steps: [info('Queued'), info('Customer created')] },
+    ];
+    ump.customerAnswers = [{ phase: 'succeeded', rawState: 'Deployed', customerId: 'Acme01', siteLocationIds: ['site-1', 'site-2'], steps: [] }];
+    await start(id);
+
+    let r = await stored(id);
+    expect(r.state).toBe('deploying');
+    expect(r.ump).toMatchObject({ mode: 'task', jobId: 'job-7' });
+    expect(r.steps).toEqual([]);
+
+    await clock.advance(1000);
+    expect(ump.taskPolls).toEqual([{ jobId: 'job-7', at: 1000 }]);
+    expect(ump.customerPolls).toEqual([]);
+    r = await stored(id);
+    expect(r.steps.map((s) => s.message)).toEqual(['Queued']);
+    expect(r.ump.rawState).toBe('Running');
+
+    await clock.advance(1000);
+    expect(ump.taskPolls.map((p) => p.at)).toEqual([1000, 2000]);
+    expect(ump.customerPolls).toEqual([{ guid: 'guid-task', at: 2000 }]);
+    r = await stored(id);
+    expect(r.state).toBe('deployed');
+    expect(r.result).toEqual({ customerId: 'Acme01', customerGuid: 'guid-task', siteLocationIds: ['site-1', 'site-2'] });
+    expect(r.steps.map((s) => s.message)).toEqual(['Queued', 'Customer created']);
+  });
+
+  it('a transient error while polling: not failed, lastError noted once, backs off pollIntervalMs * 2^attempt, recovers and clears it', async () => {
+    const id = await insert();
+    ump.createAnswers = [pollCreated(running('Creating customer'))];
+    ump.customerAnswers = [
+      busy503(),
+      busy503(),
+      busy503(),
+      running('Creating customer'),
+      { phase: 'succeeded', rawState: 'Deployed', customerId: 'Acme01', steps: [info('Creating customer'), info('Done')] },
+    ];
+    await start(id);
+    const before = notified.length;
+
+    await clock.advance(1000); // first poll: 503
+    let r = await stored(id);
+    expect(r.state).toBe('deploying');
+    expect(r.ump.lastError).toBe(busy503().userMessage);
+    expect(notified).toHaveLength(before + 1);
+
+    await clock.advance(8000); // polls at 4000 and 9000: two more 503s, the same message
+    expect(ump.customerPolls.map((p) => p.at)).toEqual([1000, 4000, 9000]);
+    expect(notified).toHaveLength(before + 1); // lastError set once, not once per failure
+    expect((await stored(id)).state).toBe('deploying');
+
+    // Third failure backs off 8000 ms, then the regular interval: the next poll is at 18000, not earlier.
+    await clock.advance(8999);
+    expect(ump.customerPolls).toHaveLength(3);
+    await clock.advance(1);
+    expect(ump.customerPolls.map((p) => p.at)).toEqual([1000, 4000, 9000, 18000]);
+    r = await stored(id);
+    expect(r.state).toBe('deploying');
+    expect(r.ump.lastError).toBeUndefined();
+    expect(notified).toHaveLength(before + 2);
+
+    // The backoff was reset by the answer: the next poll comes one interval later.
+    await clock.advance(1000);
+    expect(ump.customerPolls.map((p) => p.at)).toEqual([1000, 4000, 9000, 18000, 19000]);
+    expect((await stored(id)).state).toBe('deployed');
+  });
+
+  it('the backoff doubles per failure and is capped at 60 s', async () => {
+    const id = await insert();
+    ump.createAnswers = [pollCreated(running('Creating customer'))];
+    ump.customerWhenEmpty = new UmpTimeoutError('GET', '/api/v3/customer/guid-1', 30_000);
+    await start(id, { deployTimeoutMs: 3_600_000 });
+
+    await clock.advance(300_000);
+    const at = ump.customerPolls.map((p) => p.at);
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
+    // backoff (2, 4, 8, 16, 32, 64→60 s capped, 60 s) plus the regular 1 s interval before each poll
+    expect(gaps.slice(0, 7)).toEqual([3000, 5000, 9000, 17000, 33000, 61000, 61000]);
+    const r = await stored(id);
+    expect(r.state).toBe('deploying');
+    expect(r.ump.lastError).toContain('did not answer');
+    expect(await store.secrets(id)).toEqual({ CarrierUserPassword: PASSWORD });
+  });
+
+  it('a final error from create (validation) fails the request at once with the cause, and deletes its secrets', async () => {
+    const id = await insert();
+    expect(await store.secrets(id)).toEqual({ CarrierUserPassword: PASSWORD });
+    ump.createAnswers = [new UmpValidationError('POST', '/api/v2/customer', { shortName: ['The short name is already in use.'] })];
+    await start(id);
+
+    const r = await stored(id);
+    expect(r.state).toBe('failed');
+    expect(r.failure).toEqual({
+      step: 'Submit to Live Platform',
+      message: 'Live Platform rejected the request. shortName: The short name is already in use.',
+      hint: expect.stringContaining('Nothing was created'),
+    });
+    expect(r.finishedAt).toBe(iso(T0));
+    expect(await store.secrets(id)).toEqual({});
+    expect(ump.creates).toHaveLength(1);
+    expect(clock.pendingSleeps()).toBe(0);
+    expect(await actions(id)).toEqual(['submitted', 'create.sent', 'failed']);
+    expect(notified.map((n) => n.state)).toEqual(['submitted', 'failed']);
+  });
+
+  it('the deploy timeout counts from when the create was sent, not from when the request was made', async () => {
+    // Made two hours ago (e.g. waited for a restart): longer ago than the timeout.
+    const id = await insert({ createdAt: iso(T0 - 2 * 3_600_000), updatedAt: iso(T0 - 2 * 3_600_000) });
+    ump.createAnswers = [pollCreated(running('Creating customer'))];
+    ump.customerWhenEmpty = running('Creating customer', 'Configuring SBC'); // never finishes
+    await start(id);
+
+    expect(ump.creates).toHaveLength(1);
+    let r = await stored(id);
+    expect(r.state).toBe('deploying');
+    expect(r.ump.createAttemptedAt).toBe(iso(T0));
+
+    await clock.advance(60_000); // exactly the timeout: not over yet
+    r = await stored(id);
+    expect(r.state).toBe('deploying');
+    expect(ump.customerPolls).toHaveLength(60);
+
+    // Checked before each poll: past the deadline at the next check, one interval later at most.
+    await clock.advance(OPTIONS.pollIntervalMs);
+    r = await stored(id);
+    expect(r.state).toBe('failed');
+    expect(r.finishedAt).toBe(iso(T0 + 61_000));
+    expect(ump.customerPolls).toHaveLength(61);
+    expect(r.failure).toMatchObject({ step: 'Configuring SBC', message: 'Live Platform did not report the end of the deployment within 1 minutes.' });
+    expect(await store.secrets(id)).toEqual({});
+    expect(clock.pendingSleeps()).toBe(0);
+  });
+
+  it('a create that never gets an answer is retried with reconcile-first, then fails as not delivered once the timeout passes', async () => {
+    const id = await insert();
+    ump.createWhenEmpty = new UmpTimeoutError('POST', '/api/v2/customer', 30_000);
+    await start(id);
+
+    let r = await stored(id);
+    expect(r.state).toBe('submitted');
+    expect(r.ump.lastError).toContain('did not answer within 30 s');
+
+    await clock.advance(61_999);
+    expect((await stored(id)).state).toBe('submitted');
+    await clock.advance(1);
+    r = await stored(id);
+    expect(r.state).toBe('failed');
+    // backoff 2, 4, 8, 16, 32 s between attempts; the check at 62 s is past the 60 s deadline
+    expect(ump.creates.map((c) => [c.at, c.opts?.reconcileFirst])).toEqual([
+      [0, false],
+      [2000, true],
+      [6000, true],
+      [14000, true],
+      [30000, true],
+    ]);
+    expect(r.failure).toMatchObject({
+      step: 'Submit to Live Platform',
+      message: `The request could not be delivered to Live Platform within 1 minutes (${r.ump.lastError}).`,
+      hint: expect.stringContaining('Acme01'),
+    });
+    expect(await store.secrets(id)).toEqual({});
+  });
+
+  it('restart: a submitted request whose create was already marked as sent is created with reconcileFirst', async () => {
+    const sentAt = iso(T0 - 5_000);
+    const id = await insert({ ump: { createAttemptedAt: sentAt } });
+    ump.createAnswers = [pollCreated(running('Creating customer'), true)];
+    ump.customerWhenEmpty = running('Creating customer');
+    await start(id);
+
+    expect(ump.creates.map((c) => c.opts)).toEqual([{ reconcileFirst: true }]);
+    const r = await stored(id);
+    expect(r.state).toBe('deploying');
+    expect(r.ump).toMatchObject({ adopted: true, customerGuid: 'guid-1', createAttemptedAt: sentAt }); // the clock keeps its first start
+    expect(await actions(id)).toEqual(['submitted', 'deploying']); // no second create.sent mark
+  });
+
+  it('restart: a request whose create was sent longer ago than the timeout fails without another create', async () => {
+    const id = await insert({ ump: { createAttemptedAt: iso(T0 - 61_000), lastError: 'no answer' } });
+    await start(id);
+
+    expect(ump.creates).toEqual([]);
+    const r = await stored(id);
+    expect(r.state).toBe('failed');
+    expect(r.failure?.message).toBe('The request could not be delivered to Live Platform within 1 minutes (no answer).');
+  });
+
+  it('stop() ends the waiting loops at once (polling and backing off), without moving time or calling Live Platform', async () => {
+    const polling = await insert();
+    const backingOff = await insert({ id: 'REQ-BBBBBB', formKey: 'conv|2', customer: { ...request().customer, shortName: 'Beta02' } });
+    ump.createAnswers = [pollCreated(running('Creating customer')), new UmpTimeoutError('POST', '/api/v2/customer', 30_000)];
+    runner = createDeploymentRunner({ store, ump, listener: (r) => notified.push(r), logger, clock, options: OPTIONS });
+    runner.start(polling);
+    await flush();
+    runner.start(backingOff);
+    await flush();
+    expect(clock.pendingSleeps()).toBe(2);
+    expect((await stored(backingOff)).ump.lastError).toBeDefined();
+
+    // With a long grace, stop() only resolves before the flush if both loops really ended.
+    const outcome = await Promise.race([runner.stop(60_000).then(() => 'stopped'), flush(20).then(() => 'still waiting')]);
+    expect(outcome).toBe('stopped');
+    expect(clock.pendingSleeps()).toBe(0);
+    expect(clock.now().getTime()).toBe(T0);
+
+    await clock.advance(120_000);
+    expect(ump.customerPolls).toEqual([]);
+    expect(ump.creates).toHaveLength(2);
+    // The state stays in the store for the next start.
+    expect((await stored(polling)).state).toBe('deploying');
+    expect((await stored(backingOff)).state).toBe('submitted');
+
+    runner.start(polling); // ignored once stopped
+    await flush();
+    expect(clock.pendingSleeps()).toBe(0);
+  });
+});
