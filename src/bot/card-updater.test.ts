@@ -248,6 +248,37 @@ describe('the card updater (fake clock, fake messenger)', () => {
     expect(logs).toContainEqual(expect.objectContaining({ level: 40, requestId: 'REQ-1', status: 403 }));
   });
 
+  it('keeps a removed bot silent for later changes of that request too, and forgets it when the request ends', async () => {
+    messenger.failNext(1, { status: 403, code: 'BotNotInConversationRoster' });
+    await notify(req(2, 'deploying', 0));
+    await clock.advance(60_000);
+    await notify(req(3, 'deploying', 1));
+    await notify(req(4, 'deployed', 2));
+    await clock.advance(60_000);
+    expect(messenger.calls).toHaveLength(1);
+    await updater.idle();
+  });
+
+  it('spaces two requests of one conversation too, when both change at the same moment (a restart resumes them together)', async () => {
+    const other = (v: number) => req(v, 'deploying', 0, { id: 'REQ-2', formKey: 'c1|m2', cardActivityId: 'm2' });
+    updater.notify(req(2));
+    updater.notify(other(2));
+    await clock.advance(10_000);
+    expect(messenger.calls.map((c) => [c.messageId, c.at])).toEqual([
+      ['m1', 0],
+      ['m2', MIN_INTERVAL],
+    ]);
+  });
+
+  it('sends nothing more once stopped while waiting to retry', async () => {
+    messenger.failNext(1, { status: 429, retryAfterMs: 3000 });
+    await notify(req(2));
+    updater.stop();
+    await flush();
+    await clock.advance(60_000);
+    expect(messenger.calls).toHaveLength(1);
+  });
+
   it('drops a request after its final edit: idle() resolves and nothing more is pending', async () => {
     await notify(req(2, 'deploying', 1));
     await notify(req(3, 'deployed', 2));

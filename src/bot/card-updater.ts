@@ -69,6 +69,8 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
     void clock.sleep(wait, stopping.signal).then(() => {
       e.scheduled = false;
       if (stopping.signal.aborted) checkIdle();
+      // Another request of this conversation took the slot while this one waited: wait for the next.
+      else if ((nextSlot.get(convId(e.latest)) ?? 0) > clock.now().getTime()) schedule(e);
       else void send(e);
     });
   }
@@ -128,8 +130,9 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
       }
     } finally {
       e.busy = false;
+      // A dead entry stays (so later changes are not sent) until its request ends.
       if (e.latest !== req) schedule(e);
-      else if (e.dead || isTerminal(req.state)) entries.delete(req.id);
+      else if (isTerminal(req.state)) entries.delete(req.id);
       checkIdle();
     }
   }
@@ -145,6 +148,10 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
         return;
       }
       if (req.version < e.latest.version) return;
+      if (e.dead) {
+        if (isTerminal(req.state)) entries.delete(req.id);
+        return;
+      }
       e.latest = req;
       schedule(e);
     },

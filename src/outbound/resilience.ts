@@ -122,6 +122,7 @@ export async function retrying<T>(fn: (attempt: number) => Promise<T>, o: RetryO
       if (wait === undefined) throw err;
       o.onRetry?.(err, attempt + 1, wait);
       await (o.sleep ?? sleep)(wait, o.signal);
+      if (o.signal?.aborted) throw err;
     }
   }
 }

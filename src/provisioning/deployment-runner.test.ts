@@ -206,6 +206,19 @@ describe('the deployment runner (fake clock, real SQLite store)', () => {
     expect(ump.customerPolls).toHaveLength(1);
   });
 
+  it('clears the "not answering" note and the backoff once a create finally goes through in task mode', async () => {
+    const id = await insert();
+    ump.createAnswers = [new UmpTimeoutError('POST', '/api/v2/customer', 30_000), { mode: 'task', jobId: 'j', adopted: false }];
+    ump.taskAnswers = [new UmpTimeoutError('GET', '/api/v2/task/j', 30_000), { phase: 'running', steps: [] }, { phase: 'running', steps: [] }];
+    await start(id);
+    await clock.advance(2000);
+    expect((await stored(id)).ump.lastError).toBeUndefined();
+    await clock.advance(5000);
+    // The create's backoff does not carry over: the poll at 3 s times out and backs off 2 s (its
+    // first attempt), so polls come at 3, 6 and 7 s (not 3, 8, 9).
+    expect(ump.taskPolls.map((p) => p.at)).toEqual([3000, 6000, 7000]);
+  });
+
   it('task mode: follows getTaskProgress, then reads site ids from the customer the task names', async () => {
     const id = await insert();
     ump.createAnswers = [{ mode: 'task', jobId: 'job-7', adopted: false }];
@@ -338,7 +351,7 @@ describe('the deployment runner (fake clock, real SQLite store)', () => {
     expect(r.state).toBe('failed');
     expect(r.finishedAt).toBe(iso(T0 + 61_000));
     expect(ump.customerPolls).toHaveLength(61);
-    expect(r.failure).toMatchObject({ step: 'Configuring SBC', message: 'Live Platform did not report the end of the deployment within 1 minutes.' });
+    expect(r.failure).toMatchObject({ step: 'Configuring SBC', message: 'Live Platform did not report the end of the deployment within 1 minute.' });
     expect(await store.secrets(id)).toEqual({});
     expect(clock.pendingSleeps()).toBe(0);
   });
@@ -367,7 +380,7 @@ describe('the deployment runner (fake clock, real SQLite store)', () => {
     ]);
     expect(r.failure).toMatchObject({
       step: 'Submit to Live Platform',
-      message: `The request could not be delivered to Live Platform within 1 minutes (${r.ump.lastError}).`,
+      message: `The request could not be delivered to Live Platform within 1 minute (${r.ump.lastError}).`,
       hint: expect.stringContaining('Acme01'),
     });
     expect(await store.secrets(id)).toEqual({});
@@ -394,7 +407,7 @@ describe('the deployment runner (fake clock, real SQLite store)', () => {
     expect(ump.creates).toEqual([]);
     const r = await stored(id);
     expect(r.state).toBe('failed');
-    expect(r.failure?.message).toBe('The request could not be delivered to Live Platform within 1 minutes (no answer).');
+    expect(r.failure?.message).toBe('The request could not be delivered to Live Platform within 1 minute (no answer).');
   });
 
   it('stop() ends the waiting loops at once (polling and backing off), without moving time or calling Live Platform', async () => {

@@ -102,18 +102,18 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
   async function step(req: ProvisioningRequest, attempt: { transient: number }): Promise<ProvisioningRequest | undefined> {
     const deadline = deployDeadline(req, options.deployTimeoutMs);
     if (deadline !== undefined && clock.now().getTime() > deadline) {
-      const minutes = Math.round(options.deployTimeoutMs / 60000);
+      const minutes = formatMinutes(options.deployTimeoutMs);
       return fail(
         req,
         req.state === 'submitted'
           ? {
               step: 'Submit to Live Platform',
-              message: `The request could not be delivered to Live Platform within ${minutes} minutes${req.ump.lastError ? ` (${req.ump.lastError})` : ''}.`,
+              message: `The request could not be delivered to Live Platform within ${minutes}${req.ump.lastError ? ` (${req.ump.lastError})` : ''}.`,
               hint: `Look for a customer named ${req.customer.shortName} in the Live Platform portal before trying again.`,
             }
           : {
               step: req.steps[req.steps.length - 1]?.message,
-              message: `Live Platform did not report the end of the deployment within ${minutes} minutes.`,
+              message: `Live Platform did not report the end of the deployment within ${minutes}.`,
               hint: 'Check the customer in the Live Platform portal; it may still finish there.',
             },
       );
@@ -131,8 +131,9 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
       try {
         const secrets = await store.secrets(req.id);
         const outcome = await ump.createCustomer(toApiRequest(current, secrets), { reconcileFirst: reconcile });
+        attempt.transient = 0;
         if (outcome.mode === 'task') {
-          return commit(current, { state: 'deploying', ump: { ...current.ump, mode: 'task', jobId: outcome.jobId } }, 'deploying', {
+          return commit(current, { state: 'deploying', ump: { ...current.ump, mode: 'task', jobId: outcome.jobId, lastError: undefined } }, 'deploying', {
             mode: 'task',
             jobId: outcome.jobId,
           });
@@ -210,4 +211,11 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
 function errSummary(err: unknown) {
   if (err instanceof UmpError) return { name: err.name, code: err.code, message: err.message, traceId: err.traceId };
   return { message: (err as Error)?.message };
+}
+
+/** "1 minute", "60 minutes", "90 seconds": how long the deploy timeout is, in words. */
+export function formatMinutes(ms: number): string {
+  const minutes = ms / 60_000;
+  if (!Number.isInteger(minutes)) return `${Math.round(ms / 1000)} seconds`;
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
