@@ -1,5 +1,5 @@
 import { FakeClock, flush } from '../../test/helpers/fake-clock';
-import { testAddress } from '../../test/helpers/fixtures';
+import { testAddress, testRequest } from '../../test/helpers/fixtures';
 import type { AdaptiveCardJson } from '../cards/render';
 import { createLogger } from '../logger';
 import type { ConversationAddress } from '../provisioning/conversation-address';
@@ -63,29 +63,19 @@ const textOf = (card: AdaptiveCardJson) => (card.body as { text: string }[])[0].
 
 function req(version: number, state: RequestState = 'deploying', steps = 0, over: Partial<ProvisioningRequest> = {}): ProvisioningRequest {
   const at = new Date(T0).toISOString();
-  return {
+  return testRequest({
     id: 'REQ-1',
     formKey: 'c1|m1',
     state,
     version,
-    requestedBy: { id: 'u1', name: 'Megan' },
-    customer: {
-      shortName: 'Acme01',
-      siteLocation: { sbcId: 5, sbcOnboardingScript: 7, sbcCleanupScript: 700 },
-      ovocCustomerType: 'IPGROUP_TYPE',
-      msTenantId: '4bf50a33-a383-4d3f-9403-220c898bc1b2',
-      scriptParameters: {},
-      secretKeys: [],
-    },
+    customer: { ...testRequest().customer, secretKeys: [] },
     conversation: testAddress({ conversationId: 'c1' }),
     cardActivityId: 'm1',
-    ump: {},
     steps: Array.from({ length: steps }, (_, i) => ({ level: 'Information', message: `step ${i + 1}`, at })),
-    warnings: [],
     createdAt: at,
     updatedAt: at,
     ...over,
-  };
+  });
 }
 
 describe('the card updater (fake clock, fake messenger)', () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeClock, flush } from '../../test/helpers/fake-clock';
-import { testAddress } from '../../test/helpers/fixtures';
+import { testRequest } from '../../test/helpers/fixtures';
 import { createLogger } from '../logger';
 import type { CreateCustomerRequest, CreateOutcome, CustomerSummary, OnboardingScript, ProgressSnapshot } from '../ump/types';
 import { UmpHttpError, UmpTimeoutError, UmpValidationError } from '../ump/errors';
@@ -66,28 +66,7 @@ const pollCreated = (snapshot: ProgressSnapshot, adopted = false): CreateOutcome
 const busy503 = () => new UmpHttpError('GET', '/api/v3/customer/guid-1', 503);
 
 function request(over: Partial<ProvisioningRequest> = {}): ProvisioningRequest {
-  return {
-    id: 'REQ-AAAAAA',
-    formKey: 'conv|1',
-    state: 'submitted',
-    version: 1,
-    requestedBy: { id: 'u1', name: 'Megan' },
-    customer: {
-      shortName: 'Acme01',
-      siteLocation: { sbcId: 5, sbcOnboardingScript: 7, sbcCleanupScript: 700 },
-      ovocCustomerType: 'IPGROUP_TYPE',
-      msTenantId: '4bf50a33-a383-4d3f-9403-220c898bc1b2',
-      scriptParameters: { Region: 'EU' },
-      secretKeys: ['CarrierUserPassword'],
-    },
-    conversation: testAddress(),
-    ump: {},
-    steps: [],
-    warnings: [],
-    createdAt: iso(T0),
-    updatedAt: iso(T0),
-    ...over,
-  };
+  return testRequest({ customer: { ...testRequest().customer, scriptParameters: { Region: 'EU' } }, createdAt: iso(T0), updatedAt: iso(T0), ...over });
 }
 
 describe('the deployment runner (fake clock, real SQLite store)', () => {

@@ -1,6 +1,6 @@
 import { ProvisioningRequest, REQUEST_STATES, STATES } from '../../src/provisioning/request';
 import { ActiveShortNameConflict, RequestStore } from '../../src/provisioning/store';
-import { testAddress } from '../helpers/fixtures';
+import { testAddress, testRequest } from '../helpers/fixtures';
 
 /**
  * What every RequestStore must do, whatever the database behind it. Each implementation runs
@@ -20,28 +20,16 @@ let seq = 0;
 export function aRequest(over: Partial<ProvisioningRequest> = {}): ProvisioningRequest {
   seq++;
   const at = new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString();
-  return {
+  const base = testRequest();
+  return testRequest({
     id: `REQ-T${String(seq).padStart(5, '0')}`,
     formKey: `conv|${seq}`,
-    state: 'submitted',
-    version: 1,
-    requestedBy: { id: 'u1', name: 'Megan' },
-    customer: {
-      shortName: `Acme${seq}`,
-      siteLocation: { sbcId: 5, sbcOnboardingScript: 7, sbcCleanupScript: 700 },
-      ovocCustomerType: 'IPGROUP_TYPE',
-      msTenantId: '4bf50a33-a383-4d3f-9403-220c898bc1b2',
-      scriptParameters: {},
-      secretKeys: ['CarrierUserPassword'],
-    },
+    customer: { ...base.customer, shortName: `Acme${seq}` },
     conversation: testAddress({ conversationId: `conv-${seq}` }),
-    ump: {},
-    steps: [],
-    warnings: [],
     createdAt: at,
     updatedAt: at,
     ...over,
-  };
+  });
 }
 
 const audit = (action = 'submitted') => ({ at: new Date().toISOString(), actor: 'u1', action });

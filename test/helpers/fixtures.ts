@@ -1,4 +1,5 @@
 import type { ConversationAddress } from '../../src/provisioning/conversation-address';
+import type { ProvisioningRequest } from '../../src/provisioning/request';
 
 /** A stored conversation address for unit tests (nothing is sent to it). */
 export function testAddress(over: Partial<ConversationAddress> = {}): ConversationAddress {
@@ -14,3 +15,30 @@ export const MINIMAL_FORM = {
   sbcOnboardingScript: '7',
   sbcCleanupScript: '700',
 } as const;
+
+/** A stored request for unit tests: a valid record in state `submitted`; `over` replaces fields. */
+export function testRequest(over: Partial<ProvisioningRequest> = {}): ProvisioningRequest {
+  const at = '2026-01-01T00:00:00.000Z';
+  return {
+    id: 'REQ-AAAAAA',
+    formKey: 'conv|1',
+    state: 'submitted',
+    version: 1,
+    requestedBy: { id: 'u1', name: 'Megan' },
+    customer: {
+      shortName: 'Acme01',
+      siteLocation: { sbcId: 5, sbcOnboardingScript: 7, sbcCleanupScript: 700 },
+      ovocCustomerType: 'IPGROUP_TYPE',
+      msTenantId: '4bf50a33-a383-4d3f-9403-220c898bc1b2',
+      scriptParameters: {},
+      secretKeys: ['CarrierUserPassword'],
+    },
+    conversation: testAddress(),
+    ump: {},
+    steps: [],
+    warnings: [],
+    createdAt: at,
+    updatedAt: at,
+    ...over,
+  };
+}
