@@ -13,7 +13,7 @@ export function createFallback(registry: Pick<Registry, 'suggest'>) {
       await turn.answerWithError(400, 'That card action is no longer supported. Type help and start again from a new card.');
       return;
     }
-    const mention = turn.kind === 'personal' ? '' : `@${turn.botName} `;
+    const mention = turn.address.kind === 'personal' ? '' : `@${turn.botName} `;
     const parsed = parseCommand(text);
     if (parsed) {
       const typed = escapeMarkdown(parsed.word.slice(0, 40));

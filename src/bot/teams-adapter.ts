@@ -5,13 +5,13 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { AdaptiveCardJson } from '../cards/render';
 import { conversationKind, type ConversationAddress } from '../provisioning/conversation-address';
-import { parseCommand } from './commands';
+import { parseCommand, type ParsedCommand } from './commands';
 import { describeConnectorError } from './connector-errors';
 import { createErrorFunnel } from './error-funnel';
 import { createFallback } from './fallback';
 import { DeliveryError, type Messenger } from './messenger';
 import type { Registry } from './registry';
-import type { ActionTurn, CommandTurn, Turn } from './turn';
+import type { ActionTurn, CommandHandler, Turn } from './turn';
 
 /**
  * The Teams edge: the only module that knows botbuilder and teams-ai (docs/teams-platform.md).
@@ -23,6 +23,7 @@ import type { ActionTurn, CommandTurn, Turn } from './turn';
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const ERROR_CONTENT_TYPE = 'application/vnd.microsoft.error';
 const LOG_KEY = Symbol('turnLogger');
+const COMMAND_KEY = Symbol('command');
 
 export interface TeamsEdge {
   /** POST /api/messages: authenticates (unless anonymous), then runs the turn. */
@@ -77,7 +78,6 @@ function turnOf(ctx: TurnContext, fallbackLogger: Logger): Turn {
     // The Entra object id when Teams provides it, the channel account id otherwise.
     actor: { id: from.aadObjectId ?? from.id, name: from.name ?? from.id, aadObjectId: from.aadObjectId },
     address,
-    kind: address.kind,
     botName: a.recipient?.name ?? 'bot',
     activityId: a.id,
     invoke,
@@ -202,13 +202,22 @@ export function createTeamsEdge(deps: { config: Config; logger: Logger }): Teams
         if (!botId || !(ctx.activity.membersAdded ?? []).some((m) => m.id === botId)) return;
         for (const h of registry.onBotAdded) await h(turnOf(ctx, logger));
       });
-      for (const c of registry.commands) {
-        const handler = registry.commandHandler(c.name);
-        app.addRoute(
-          async (ctx) => ctx.activity.type === 'message' && registry.findCommand(parseCommand(ctx.activity.text)?.word ?? '')?.name === c.name,
-          (ctx) => handler({ ...turnOf(ctx, logger), command: parseCommand(ctx.activity.text)! } satisfies CommandTurn),
-        );
-      }
+      // Command words are resolved once per turn (the selector and the handler share it).
+      const commandOf = (ctx: TurnContext) => {
+        if (!ctx.turnState.has(COMMAND_KEY)) {
+          const parsed = ctx.activity.type === 'message' ? parseCommand(ctx.activity.text) : undefined;
+          const spec = parsed && registry.findCommand(parsed.word);
+          ctx.turnState.set(COMMAND_KEY, spec ? { parsed, handler: registry.commandHandler(spec.name) } : undefined);
+        }
+        return ctx.turnState.get(COMMAND_KEY) as { parsed: ParsedCommand; handler: CommandHandler } | undefined;
+      };
+      app.addRoute(
+        async (ctx) => !!commandOf(ctx),
+        async (ctx) => {
+          const { parsed, handler } = commandOf(ctx)!;
+          await handler({ ...turnOf(ctx, logger), command: parsed });
+        },
+      );
       app.message(
         async (ctx) => ctx.activity.type === 'message',
         (ctx) => fallback(turnOf(ctx, logger), ctx.activity.text, ctx.activity.value !== undefined && ctx.activity.value !== null),

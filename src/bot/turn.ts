@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import type { AdaptiveCardJson } from '../cards/render';
-import type { ConversationAddress, ConversationKind } from '../provisioning/conversation-address';
+import type { ConversationAddress } from '../provisioning/conversation-address';
 import type { Actor } from '../provisioning/request';
 import type { ParsedCommand } from './commands';
 
@@ -12,9 +12,8 @@ import type { ParsedCommand } from './commands';
 export interface Turn {
   /** Who acts, from the activity (never from card data). */
   readonly actor: Actor;
-  /** Where: also what a request stores to reach this conversation again. */
+  /** Where (personal chat, group chat or channel): also what a request stores to reach it again. */
   readonly address: ConversationAddress;
-  readonly kind: ConversationKind;
   /** The bot's display name here, for "mention me first" hints. */
   readonly botName: string;
   readonly activityId?: string;

@@ -2,8 +2,6 @@ import { z } from 'zod/v4';
 import { shortNameProblems } from '../ump/short-name';
 import { CUSTOM_VAR_PREFIX, CUSTOM_VARS_TEXT_FIELD, fieldSpec, SCRIPT_PARAMETER_FIELDS } from './fields';
 
-export { CUSTOM_VAR_PREFIX, CUSTOM_VARS_TEXT_FIELD } from './fields';
-
 /**
  * The create request as the engineer enters it (one flat object, card input ids = API field
  * names), validated server-side: the card's own checks are a convenience, never trusted.

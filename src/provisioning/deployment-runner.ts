@@ -214,7 +214,7 @@ function errSummary(err: unknown) {
 }
 
 /** "1 minute", "60 minutes", "90 seconds": how long the deploy timeout is, in words. */
-export function formatMinutes(ms: number): string {
+function formatMinutes(ms: number): string {
   const minutes = ms / 60_000;
   if (!Number.isInteger(minutes)) return `${Math.round(ms / 1000)} seconds`;
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;

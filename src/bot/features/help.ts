@@ -3,7 +3,7 @@ import { defineFeature, type CommandSpec } from '../registry';
 import type { Turn } from '../turn';
 
 function helpCard(turn: Turn, commands: readonly CommandSpec[], welcome: boolean) {
-  return renderHelpCard({ needsMention: turn.kind !== 'personal', welcome, botName: turn.botName, commands });
+  return renderHelpCard({ needsMention: turn.address.kind !== 'personal', welcome, botName: turn.botName, commands });
 }
 
 /** `help`, and the greeting when the bot is added to a conversation. */
