@@ -177,6 +177,7 @@ async function createCustomer(ctx: RouteContext, req: ApiRequest): Promise<Reply
     ...(/^fail/i.test(v.shortName) ? { failAt: SBC_STEP } : {}),
   };
   state.customers.set(c.guid, c);
+  state.deployments.push({ shortName: c.shortName, startedAt: c.startedAt, finishesAt: progressAt(c, c.startedAt).finishesAt });
 
   let reply: Reply;
   if (s.mode === 'task') {

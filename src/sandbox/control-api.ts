@@ -2,7 +2,7 @@ import { z } from 'zod/v4';
 import { faultSchema, type FaultQueue } from './faults';
 import { json, type Reply } from './http-kit';
 import type { RequestLog } from './request-log';
-import type { SandboxSettings, SandboxState } from './state';
+import { maxConcurrent, type SandboxSettings, type SandboxState } from './state';
 import type { TokenStore } from './token-endpoint';
 
 /**
@@ -85,6 +85,7 @@ export function createControlApi(d: ControlDeps): ControlApi {
         channels: d.state().channels,
         lcCustomers: d.state().lcCustomers,
         scriptTemplates: d.state().scripts.length,
+        maxConcurrentDeployments: maxConcurrent(d.state().deployments),
       });
     }
     return json(404, {

@@ -1,3 +1,4 @@
+import { maxConcurrent } from './state';
 import { callApi, control, newCustomer, startSandbox, type Harness, type RawAnswer } from '../../test/helpers/sandbox-support';
 
 let h: Harness;
@@ -103,6 +104,32 @@ describe('deployments', () => {
     expect(list.map((c) => c.CustomerShortName)).toContain('slowpoke');
     expect(h.sandbox.requests().find((r) => r.route === 'createCustomer')?.status).toBeUndefined();
     void pending; // cut off when the sandbox closes
+  });
+
+  it('counts how many deployments ran at the same instant, and in which order they arrived', async () => {
+    h.sandbox.configure({ stepMs: 200 });
+    await callApi(h, 'POST', '/api/v2/customer', newCustomer('overlap1'));
+    await callApi(h, 'POST', '/api/v2/customer', newCustomer('overlap2'));
+    expect(h.sandbox.maxConcurrentDeployments()).toBe(2);
+    h.sandbox.configure({ stepMs: 0 });
+    for (const name of ['instant1', 'instant2']) await callApi(h, 'POST', '/api/v2/customer', newCustomer(name));
+    expect(h.sandbox.maxConcurrentDeployments()).toBe(2);
+    expect(h.sandbox.deploymentOrder()).toEqual(['overlap1', 'overlap2', 'instant1', 'instant2']);
+    expect(((await control(h, 'GET', '/_sandbox/state')).json as { maxConcurrentDeployments: number }).maxConcurrentDeployments).toBe(2);
+  });
+});
+
+describe('concurrency of deployments, counted from their spans', () => {
+  it('does not count a deployment that ends as another starts as overlapping', () => {
+    expect(maxConcurrent([])).toBe(0);
+    const spans = [
+      { shortName: 'a', startedAt: 0, finishesAt: 10 },
+      { shortName: 'b', startedAt: 10, finishesAt: 20 },
+      { shortName: 'c', startedAt: 5, finishesAt: 15 },
+      { shortName: 'd', startedAt: 6, finishesAt: 7 },
+    ];
+    expect(maxConcurrent(spans)).toBe(3);
+    expect(maxConcurrent(spans.slice(0, 2))).toBe(1);
   });
 });
 

@@ -30,6 +30,28 @@ export interface SandboxState {
   channels: SeedChannel[];
   lcCustomers: string[];
   nextSiteNumber: number;
+  /** Every deployment started through the API, deleted customers included: how many ran at once. */
+  deployments: DeploymentSpan[];
+}
+
+export interface DeploymentSpan {
+  shortName: string;
+  startedAt: number;
+  finishesAt: number;
+}
+
+/** The most deployments that were running at the same instant (a deployment ends when its last step completes). */
+export function maxConcurrent(spans: readonly DeploymentSpan[]): number {
+  const events = spans.flatMap((d) => [
+    { at: d.startedAt, delta: 1 },
+    { at: d.finishesAt, delta: -1 },
+  ]);
+  // An end and a start at the same instant do not overlap.
+  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let running = 0;
+  let max = 0;
+  for (const e of events) max = Math.max(max, (running += e.delta));
+  return max;
 }
 
 export function seededState(): SandboxState {
@@ -42,6 +64,7 @@ export function seededState(): SandboxState {
     channels: SEED_CHANNELS.map((c) => ({ ...c })),
     lcCustomers: [...SEED_LC_CUSTOMERS],
     nextSiteNumber: 1001,
+    deployments: [],
   };
   for (const s of SEED_CUSTOMERS) {
     const customer: SandboxCustomer = {

@@ -7,7 +7,7 @@ import { applyAfter, applyBefore } from './fault-effects';
 import { createFaultQueue, describeFault, type FaultInput } from './faults';
 import { json, listen, problem, readBody, writeReply, type Reply } from './http-kit';
 import { createRequestLog, redactBody, type RecordedRequest, type RouteName } from './request-log';
-import { seededState, type ProgressMode, type SandboxSettings, type SandboxState } from './state';
+import { maxConcurrent, seededState, type ProgressMode, type SandboxSettings, type SandboxState } from './state';
 import { createTokenStore, handleTokenRequest, type TokenSettings } from './token-endpoint';
 
 /**
@@ -77,6 +77,10 @@ export interface UmpSandbox {
   /** Back to the seeded data and the construction settings; log and faults cleared. Tokens stay valid. */
   reset(): void;
   customers(): SandboxCustomerView[];
+  /** The most deployments Live Platform ran at the same instant so far (since the last reset). */
+  maxConcurrentDeployments(): number;
+  /** Short names in the order their creates arrived. */
+  deploymentOrder(): string[];
   readonly credentials: { clientId: string; clientSecret: string; scope: string; tenant: string };
 }
 
@@ -302,5 +306,7 @@ export function createUmpSandbox(opts: UmpSandboxOptions = {}): UmpSandbox {
     expireTokens: () => tokens.expireAll(),
     reset,
     customers: customersView,
+    maxConcurrentDeployments: () => maxConcurrent(state.deployments),
+    deploymentOrder: () => state.deployments.map((d) => d.shortName),
   };
 }
