@@ -3,6 +3,13 @@ import path from 'node:path';
 import { ConfigError, ENV_KEYS, loadConfig } from './config';
 
 const KEY = Buffer.alloc(32, 1).toString('base64');
+/** A registered single-tenant bot with its requesters: what production needs besides the key. */
+const REGISTERED = {
+  MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555',
+  MICROSOFT_APP_PASSWORD: 'app-secret',
+  MICROSOFT_APP_TENANT_ID: '66666666-7777-8888-9999-000000000000',
+  REQUESTERS: '*',
+};
 
 describe('configuration', () => {
   it('runs on defaults in dev mode: anonymous, loopback, port 3978', () => {
@@ -53,7 +60,46 @@ describe('configuration', () => {
 
   it('refuses to start outside dev mode without an encryption key', () => {
     expect(() => loadConfig({})).toThrow(/ENCRYPTION_KEY: required outside dev mode/);
-    expect(loadConfig({ ENCRYPTION_KEY: KEY }).encryptionKey?.length).toBe(32);
+    expect(loadConfig({ ...REGISTERED, ENCRYPTION_KEY: KEY }).encryptionKey?.length).toBe(32);
+  });
+
+  it('starts without authentication (no app id) only in dev mode', () => {
+    expect(() => loadConfig({ ENCRYPTION_KEY: KEY, REQUESTERS: '*' })).toThrow(/MICROSOFT_APP_ID: required outside dev mode.*DEV_MODE=true/);
+    expect(loadConfig({ DEV_MODE: 'true' }).bot.anonymous).toBe(true);
+  });
+
+  it('serves the registration tenant of a single-tenant bot by default, and only the listed tenants when told', () => {
+    const c = loadConfig({ ...REGISTERED, ENCRYPTION_KEY: KEY });
+    expect(c.access.allowedTenants).toEqual(['66666666-7777-8888-9999-000000000000']);
+    const listed = loadConfig({ ...REGISTERED, ENCRYPTION_KEY: KEY, ALLOWED_TENANTS: 'AAAA-1, bbbb-2;cccc-3' });
+    expect(listed.access.allowedTenants).toEqual(['aaaa-1', 'bbbb-2', 'cccc-3']);
+  });
+
+  it('needs ALLOWED_TENANTS for a multi-tenant registration; in dev mode any tenant unless set', () => {
+    const multi = { ...REGISTERED, MICROSOFT_APP_TYPE: 'MultiTenant', ENCRYPTION_KEY: KEY };
+    expect(() => loadConfig(multi)).toThrow(/ALLOWED_TENANTS: required when MICROSOFT_APP_TYPE is MultiTenant/);
+    expect(loadConfig({ ...multi, ALLOWED_TENANTS: 't1' }).access.allowedTenants).toEqual(['t1']);
+    expect(loadConfig({ DEV_MODE: 'true' }).access.allowedTenants).toBeUndefined();
+    expect(loadConfig({ DEV_MODE: 'true', ALLOWED_TENANTS: 't9' }).access.allowedTenants).toEqual(['t9']);
+  });
+
+  it('needs REQUESTERS outside dev mode (an explicit * is fine); dev mode lets everyone request', () => {
+    const { REQUESTERS: _, ...noRequesters } = REGISTERED;
+    expect(() => loadConfig({ ...noRequesters, ENCRYPTION_KEY: KEY })).toThrow(/REQUESTERS: required outside dev mode/);
+    expect(loadConfig({ ...REGISTERED, ENCRYPTION_KEY: KEY, REQUESTERS: '*' }).access.requesters).toBe('*');
+    expect(loadConfig({ ...REGISTERED, ENCRYPTION_KEY: KEY, REQUESTERS: 'ID-1 id-2' }).access.requesters).toEqual(['id-1', 'id-2']);
+    expect(loadConfig({ DEV_MODE: 'true' }).access.requesters).toBe('*');
+  });
+
+  it('refuses * among the admins and approvers, and * mixed with ids', () => {
+    expect(() => loadConfig({ ...REGISTERED, ENCRYPTION_KEY: KEY, ADMINS: '*' })).toThrow(/ADMINS: \* is not allowed here/);
+    expect(() => loadConfig({ ...REGISTERED, ENCRYPTION_KEY: KEY, APPROVERS: '*' })).toThrow(/APPROVERS: \* is not allowed here/);
+    expect(() => loadConfig({ ...REGISTERED, ENCRYPTION_KEY: KEY, REQUESTERS: '* id-1' })).toThrow(/REQUESTERS: use \* alone/);
+  });
+
+  it('has the documented limits by default', () => {
+    expect(loadConfig({ DEV_MODE: 'true' }).limits).toEqual({ createsPerHour: 10, commandsPerMinute: 30, maxConcurrentDeployments: 10 });
+    expect(() => loadConfig({ DEV_MODE: 'true', MAX_CONCURRENT_DEPLOYMENTS: '0' })).toThrow(/MAX_CONCURRENT_DEPLOYMENTS/);
   });
 
   it('documents every variable it reads in env.sample', () => {

@@ -12,6 +12,17 @@ const opt = <T extends z.ZodType>(s: T) => z.preprocess(emptyToUndefined, s.opti
 const withDefault = <T extends z.ZodType>(s: T, d: z.input<T>) => z.preprocess(emptyToUndefined, s.prefault(d as never));
 const intMs = (min: number) => z.coerce.number().int().min(min);
 const url = (what: string) => z.url({ message: `expected an absolute http(s) URL (${what})`, protocol: /^https?$/ });
+/**
+ * `a, b c;d` → ['a','b','c','d']. Ids are any non-blank token (test tenants use non-GUID ids);
+ * `*` (everyone) only where `star` allows it, and then alone.
+ */
+const idList = (what: string, star = false) =>
+  z
+    .string()
+    .transform((v) => [...new Set(v.split(/[\s,;]+/).filter(Boolean))])
+    .refine((ids) => ids.length > 0, `expected a list of ${what}`)
+    .refine((ids) => star || !ids.includes('*'), `* is not allowed here: list the ${what}`)
+    .refine((ids) => !ids.includes('*') || ids.length === 1, 'use * alone, or a list of ids');
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const EnvSchema = z.object({
@@ -37,6 +48,14 @@ const EnvSchema = z.object({
   ENCRYPTION_KEY: opt(z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes in base64 (openssl rand -base64 32)')),
   DEV_MODE: withDefault(bool, 'false'),
   CARD_EDIT_MIN_INTERVAL_MS: withDefault(intMs(0), 1_500),
+  ALLOWED_TENANTS: opt(idList('Teams tenant ids')),
+  REQUESTERS: opt(idList('Entra object ids of the users who may create customers, or * for every user of an allowed tenant', true)),
+  APPROVERS: opt(idList('Entra object ids of the users who may approve requests')),
+  ADMINS: opt(idList('Entra object ids of the users who may see, cancel and retry every request')),
+  ACCESS_CONTACT: withDefault(z.string().max(200, 'at most 200 characters'), 'your bot administrator'),
+  CREATE_LIMIT_PER_HOUR: withDefault(z.coerce.number().int().min(0), 10),
+  COMMAND_LIMIT_PER_MINUTE: withDefault(z.coerce.number().int().min(0), 30),
+  MAX_CONCURRENT_DEPLOYMENTS: withDefault(z.coerce.number().int().min(1), 10),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   LOG_FORMAT: opt(z.enum(['json', 'pretty'])),
 });
@@ -68,6 +87,19 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
     }
   }
   const dev = /^(true|1|yes)$/i.test(env.DEV_MODE?.trim() ?? '');
+  if (!dev && !has('MICROSOFT_APP_ID')) {
+    problems.push(
+      'MICROSOFT_APP_ID: required outside dev mode (the Entra app id of the bot registration). Without it the bot would run with no Bot Framework authentication; that local anonymous mode starts only with DEV_MODE=true.',
+    );
+  }
+  if (has('MICROSOFT_APP_ID') && (env.MICROSOFT_APP_TYPE?.trim() || 'SingleTenant') === 'MultiTenant' && !has('ALLOWED_TENANTS')) {
+    problems.push('ALLOWED_TENANTS: required when MICROSOFT_APP_TYPE is MultiTenant (the Teams tenant ids whose users may use the bot)');
+  }
+  if (!dev && !has('REQUESTERS')) {
+    problems.push(
+      'REQUESTERS: required outside dev mode: the Entra object ids of the users who may create customers, or * for every user of an allowed tenant',
+    );
+  }
   if (!dev && !has('ENCRYPTION_KEY')) problems.push('ENCRYPTION_KEY: required outside dev mode: 32 random bytes in base64 (openssl rand -base64 32)');
   return problems;
 }
@@ -99,7 +131,21 @@ export interface Config {
   encryptionKey?: Buffer;
   devMode: boolean;
   cardEditMinIntervalMs: number;
+  access: AccessSettings;
+  limits: { createsPerHour: number; commandsPerMinute: number; maxConcurrentDeployments: number };
   log: { level: string; pretty: boolean };
+}
+
+/** Who may use the bot (docs/security.md). Ids are compared case-insensitively. */
+export interface AccessSettings {
+  /** Teams tenants whose users may use the bot; undefined = any (dev mode only). */
+  allowedTenants?: readonly string[];
+  /** Entra object ids, or '*' for every user of an allowed tenant. */
+  requesters: readonly string[] | '*';
+  approvers: readonly string[];
+  admins: readonly string[];
+  /** Who to ask for access, named in refusals. */
+  contact: string;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +167,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success || problems.length) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
   const anonymous = !e.MICROSOFT_APP_ID;
+  const lower = (ids: string[] | undefined) => (ids ?? []).map((i) => i.toLowerCase());
+  // Single-tenant (and managed identity) registrations serve their own tenant unless told otherwise.
+  const ownTenant = e.MICROSOFT_APP_ID && e.MICROSOFT_APP_TYPE !== 'MultiTenant' && e.MICROSOFT_APP_TENANT_ID ? [e.MICROSOFT_APP_TENANT_ID] : undefined;
+  const allowedTenants = e.ALLOWED_TENANTS ?? ownTenant;
   return {
     port: e.PORT,
     host: anonymous ? '127.0.0.1' : (e.HOST ?? '0.0.0.0'),
@@ -152,6 +202,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'base64') : undefined,
     devMode: e.DEV_MODE,
     cardEditMinIntervalMs: e.CARD_EDIT_MIN_INTERVAL_MS,
+    access: {
+      allowedTenants: allowedTenants ? lower(allowedTenants) : undefined,
+      requesters: e.REQUESTERS?.[0] === '*' || (!e.REQUESTERS && e.DEV_MODE) ? '*' : lower(e.REQUESTERS),
+      approvers: lower(e.APPROVERS),
+      admins: lower(e.ADMINS),
+      contact: e.ACCESS_CONTACT,
+    },
+    limits: {
+      createsPerHour: e.CREATE_LIMIT_PER_HOUR,
+      commandsPerMinute: e.COMMAND_LIMIT_PER_MINUTE,
+      maxConcurrentDeployments: e.MAX_CONCURRENT_DEPLOYMENTS,
+    },
     log: { level: e.LOG_LEVEL, pretty: (e.LOG_FORMAT ?? (e.DEV_MODE ? 'pretty' : 'json')) === 'pretty' },
   };
 }

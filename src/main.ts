@@ -8,8 +8,10 @@ import { createCardUpdater } from './bot/card-updater';
 import { FEATURES } from './bot/features';
 import { buildRegistry } from './bot/registry';
 import { createTeamsEdge } from './bot/teams-adapter';
-import { systemClock } from './clock';
-import { renderProgressCard } from './cards/progress-card';
+import { Clock, systemClock } from './clock';
+import { createAccessPolicy } from './provisioning/access';
+import { createTurnGate } from './bot/turn-gate';
+import { progressCard } from './bot/progress';
 import { createProvisioningService } from './provisioning/service';
 import { createSecretBox } from './provisioning/secret-box';
 import { openSqliteStore } from './provisioning/sqlite-store';
@@ -22,6 +24,8 @@ export interface StartOptions {
   /** Tests pass a stream to capture log lines. */
   logDestination?: LoggerOptions['destination'];
   logger?: Logger;
+  /** Tests move time forward (limits that recover after a minute or an hour). */
+  clock?: Clock;
 }
 
 export interface RunningBot {
@@ -34,8 +38,9 @@ export interface RunningBot {
 export async function startBot(config: Config, opts: StartOptions = {}): Promise<RunningBot> {
   const logger = opts.logger ?? createLogger({ level: config.log.level, pretty: config.log.pretty, destination: opts.logDestination });
   if (config.bot.anonymous) {
-    logger.warn({ host: config.host }, 'MICROSOFT_APP_ID is empty: local anonymous mode (no Bot Framework auth), bound to loopback only');
+    logger.warn({ host: config.host }, 'dev mode without MICROSOFT_APP_ID: local anonymous mode (no Bot Framework auth), loopback only');
   }
+  if (!config.access.allowedTenants) logger.warn('dev mode without ALLOWED_TENANTS: users of any Teams tenant may use the bot');
   const key = config.encryptionKey ?? (config.devMode ? devOnlyKey(config.dataDir, logger) : undefined);
   if (!key) throw new Error('ENCRYPTION_KEY is required outside dev mode');
   const store = openSqliteStore({ dataDir: config.dataDir, secretBox: createSecretBox(key) });
@@ -46,7 +51,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     logger.warn(`Live Platform is not configured (${UMP_KEYS_TEXT}): the form opens but customers cannot be created; npm run dev starts a local sandbox`);
   }
   const tenants = createTenantLookup({ authority: config.tenant.authority, timeoutMs: config.tenant.timeoutMs, logger });
-  const edge = createTeamsEdge({ config, logger });
+  const clock = opts.clock ?? systemClock;
+  const access = createAccessPolicy(config.access);
+  const gate = createTurnGate({ access, commandsPerMinute: config.limits.commandsPerMinute, clock, logger });
+  const edge = createTeamsEdge({ config, logger, gate });
 
   // The service tells the card updater about every change; the updater needs the service to
   // record a re-posted card. Late binding breaks the cycle.
@@ -57,18 +65,22 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     tenants,
     logger,
     listener: (r: ProvisioningRequest) => cardsRef.current?.notify(r),
+    onQueueMoved: (ids) => ids.forEach((id) => cardsRef.current?.refresh(id)),
     runner: { pollIntervalMs: config.umpTimeouts.pollIntervalMs, deployTimeoutMs: config.umpTimeouts.deployTimeoutMs },
     unverifiedTenantPolicy: config.tenant.unverifiedPolicy,
+    access,
+    limits: config.limits,
+    clock,
   });
   const cards = (cardsRef.current = createCardUpdater({
     messenger: edge.messenger,
-    clock: systemClock,
+    clock,
     logger,
-    render: (r) => renderProgressCard(r),
+    render: (r) => progressCard(service, r),
     minIntervalMs: config.cardEditMinIntervalMs,
     onMoved: (id, activityId) => service.recordCardMoved(id, activityId),
   }));
-  edge.route(buildRegistry(FEATURES, { service, logger }));
+  edge.route(buildRegistry(FEATURES, { service, logger, access }));
 
   const readiness: ReadinessCheck[] = [
     { name: 'store', check: () => store.ping() },

@@ -23,6 +23,8 @@ export interface CardUpdaterDeps {
 export interface CardUpdater {
   /** Schedules the card of this request to show its latest state; coalesces bursts. Never throws. */
   notify(req: ProvisioningRequest): void;
+  /** Renders this request's card again from its latest state (what it shows besides the record changed, e.g. its queue place). */
+  refresh(requestId: string): void;
   /** Resolves when nothing is pending or being sent (tests, shutdown). */
   idle(): Promise<void>;
   stop(): void;
@@ -154,6 +156,10 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
       }
       e.latest = req;
       schedule(e);
+    },
+    refresh(requestId) {
+      const e = entries.get(requestId);
+      if (e && !e.dead && !stopping.signal.aborted) schedule(e);
     },
     idle() {
       if (!pending()) return Promise.resolve();

@@ -4,11 +4,40 @@ import { FEATURES } from './features';
 import { renderManifest } from './manifest';
 import { buildRegistry, declaredCommands, defineFeature, manifestCommandLists, RegistryError, registryProblems, type Feature } from './registry';
 import type { ProvisioningService } from '../provisioning/service';
+import { createAccessPolicy } from '../provisioning/access';
 import { createLogger } from '../logger';
+import { createAccessGuard } from './access-guard';
+import type { ActionTurn, CommandTurn } from './turn';
+import { testAddress } from '../../test/helpers/fixtures';
 
 const ROOT = path.join(__dirname, '../..');
-const deps = { service: {} as ProvisioningService, logger: createLogger({ level: 'silent', pretty: false }) };
+const access = createAccessPolicy({ requesters: ['aad-requester'], approvers: [], admins: [], contact: 'the NOC lead' });
+const deps = { service: {} as ProvisioningService, logger: createLogger({ level: 'silent', pretty: false }), access };
+const featureDeps = (commands = declaredCommands(FEATURES)) => ({
+  ...deps,
+  commands,
+  guard: createAccessGuard({ access, requests: { get: async () => undefined }, commands }),
+});
 const noop = async () => undefined;
+
+/** A turn that records what was answered. */
+function fakeTurn(aadObjectId: string, invoke: boolean) {
+  const said: string[] = [];
+  const turn = {
+    actor: { id: aadObjectId, name: 'Someone', aadObjectId },
+    address: testAddress(),
+    botName: 'Bot',
+    invoke,
+    log: deps.logger,
+    send: async (m: unknown) => void said.push(String(m)),
+    answerWithError: async (_s: number, m: string) => void said.push(`error: ${m}`),
+    answerWithCard: async () => void said.push('card'),
+    invokeAnswered: () => false,
+    command: { word: 'secret', rest: '', args: { named: {}, positional: [] } },
+    action: { verb: 'x.do', data: {}, via: 'execute' as const },
+  };
+  return { turn: turn as unknown as CommandTurn & ActionTurn, said };
+}
 
 /** Verbs used by the card templates, in `verb` and `data.verb`. */
 function templateVerbs(): Set<string> {
@@ -22,7 +51,7 @@ function templateVerbs(): Set<string> {
 
 describe('the feature registry', () => {
   it('builds: every declared command and verb of the bot has a handler, and every handler a declaration', () => {
-    const built = FEATURES.map((f) => f.create({ ...deps, commands: declaredCommands(FEATURES) }));
+    const built = FEATURES.map((f) => f.create(featureDeps()));
     expect(registryProblems(FEATURES, built)).toEqual([]);
     const registry = buildRegistry(FEATURES, deps);
     for (const c of registry.commands) expect(typeof registry.commandHandler(c.name)).toBe('function');
@@ -32,12 +61,12 @@ describe('the feature registry', () => {
   it('refuses to start with a command or verb that has no handler, or a handler nobody declared', () => {
     const broken: Feature = {
       id: 'broken',
-      commands: [{ name: 'status', aliases: [], usage: 'status', summary: 's', permission: 'anyone' }],
+      commands: [{ name: 'status', aliases: [], usage: 'status', summary: 's', permission: 'help' }],
       verbs: [{ verb: 'request.cancel', permission: 'request' }],
       create: () => ({ commands: { list: noop }, verbs: { 'request.retry': noop } }),
     };
     expect(() => buildRegistry([broken], deps)).toThrow(RegistryError);
-    const problems = registryProblems([broken], [broken.create({ ...deps, commands: [] })]);
+    const problems = registryProblems([broken], [broken.create(featureDeps([]))]);
     expect(problems).toEqual([
       "command 'status' of broken has no handler",
       "verb 'request.cancel' of broken has no handler",
@@ -49,7 +78,7 @@ describe('the feature registry', () => {
   it('refuses a command word or verb declared twice', () => {
     const twin = defineFeature({
       id: 'twin',
-      commands: [{ name: 'create', aliases: [], usage: 'create', summary: 's', permission: 'anyone' }],
+      commands: [{ name: 'create', aliases: [], usage: 'create', summary: 's', permission: 'help' }],
       verbs: [{ verb: 'customer.create', permission: 'request' }],
       create: () => ({ commands: { create: noop }, verbs: { 'customer.create': noop } }),
     });
@@ -72,8 +101,39 @@ describe('the feature registry', () => {
     expect(JSON.stringify(manifest)).not.toContain('${{');
     expect(manifest.bots[0].botId).toBe('value-of-BOT_ID');
     expect(manifest.bots[0].commandLists).toEqual(manifestCommandLists(FEATURES));
-    expect(manifestCommandLists(FEATURES)[0].commands.map((c) => c.title)).toEqual(['new', 'help']);
+    expect(manifestCommandLists(FEATURES)[0].commands.map((c) => c.title)).toEqual(declaredCommands(FEATURES).map((c) => c.name));
+    expect(declaredCommands(FEATURES).map((c) => c.name)).toEqual(expect.arrayContaining(['new', 'help']));
     for (const c of declaredCommands(FEATURES)) expect(c.summary.length).toBeLessThanOrEqual(128);
+  });
+
+  it('runs a handler only when the access policy allows its declared permission, and tells the others what they may still do', async () => {
+    const ran: string[] = [];
+    const guardedFeature = defineFeature({
+      id: 'guarded',
+      commands: [
+        { name: 'secret', aliases: [], usage: 'secret', summary: 's', permission: 'request' },
+        { name: 'open', aliases: [], usage: 'open', summary: 'o', permission: 'help' },
+      ],
+      verbs: [{ verb: 'x.do', permission: 'request' }],
+      create: () => ({
+        commands: { secret: async () => void ran.push('secret'), open: async () => void ran.push('open') },
+        verbs: { 'x.do': async () => void ran.push('x.do') },
+      }),
+    });
+    const registry = buildRegistry([guardedFeature], deps);
+    const outsider = fakeTurn('aad-outsider', false);
+    await registry.commandHandler('secret')(outsider.turn);
+    expect(ran).toEqual([]);
+    expect(outsider.said[0]).toMatch(/You can't create customers with this bot\. Ask the NOC lead .* You can still use: open\./);
+    const clicked = fakeTurn('aad-outsider', true);
+    await registry.actionHandler('x.do')!(clicked.turn);
+    expect(ran).toEqual([]);
+    expect(clicked.said[0]).toMatch(/^error: You can't create customers/);
+    await registry.commandHandler('open')(outsider.turn);
+    const member = fakeTurn('AAD-REQUESTER', true);
+    await registry.commandHandler('secret')(member.turn);
+    await registry.actionHandler('x.do')!(member.turn);
+    expect(ran).toEqual(['open', 'secret', 'x.do']);
   });
 
   it('finds commands by name or alias and suggests the closest one for a typo', () => {

@@ -1,7 +1,9 @@
 import type { Logger } from '../logger';
+import type { AccessPolicy, Action } from '../provisioning/access';
 import type { ProvisioningService } from '../provisioning/service';
+import { createAccessGuard, type AccessGuard } from './access-guard';
 import { findCommand, suggestCommand, type CommandWords } from './commands';
-import type { ActionHandler, CommandHandler, EventHandler } from './turn';
+import type { ActionHandler, CommandHandler, EventHandler, Turn } from './turn';
 
 /**
  * The one list of what the bot can do. A feature declares its commands (words, usage, example,
@@ -10,8 +12,12 @@ import type { ActionHandler, CommandHandler, EventHandler } from './turn';
  * so adding a command is one feature file and one line in features/index.ts.
  */
 
-/** What an actor must be allowed to do for a command or card action (the access rules decide who). */
-export type Permission = 'anyone' | 'request';
+/**
+ * What an actor must be allowed to do for a command or card action: an action of the domain's
+ * access policy (provisioning/access.ts), which decides who. The registry checks it before the
+ * handler runs; handlers of actions on one request also ask for that request (AccessGuard.request).
+ */
+export type Permission = Action;
 
 export interface CommandSpec extends CommandWords {
   /** Shown in help, e.g. `new [shortName=Acme] …`. */
@@ -32,6 +38,14 @@ export interface FeatureDeps {
   logger: Logger;
   /** Every declared command, in help order. */
   commands: readonly CommandSpec[];
+  /** The access policy, as the edge asks it. */
+  guard: AccessGuard;
+}
+
+export interface RegistryDeps {
+  service: ProvisioningService;
+  logger: Logger;
+  access: AccessPolicy;
 }
 
 export interface FeatureHandlers {
@@ -116,14 +130,23 @@ export function registryProblems(features: readonly Feature[], built: readonly F
   return problems;
 }
 
-/** Builds every feature's handlers; throws RegistryError when declarations and handlers disagree. */
-export function buildRegistry(features: readonly Feature[], deps: Omit<FeatureDeps, 'commands'>): Registry {
+/**
+ * Builds every feature's handlers, each behind the permission it declares (no handler decides on
+ * its own); throws RegistryError when declarations and handlers disagree.
+ */
+export function buildRegistry(features: readonly Feature[], deps: RegistryDeps): Registry {
   const commands = declaredCommands(features);
-  const built = features.map((f) => f.create({ ...deps, commands }));
+  const guard = createAccessGuard({ access: deps.access, requests: deps.service, commands });
+  const built = features.map((f) => f.create({ service: deps.service, logger: deps.logger, commands, guard }));
   const problems = registryProblems(features, built);
   if (problems.length) throw new RegistryError(problems);
-  const commandHandlers = new Map(built.flatMap((h) => Object.entries(h.commands)));
-  const actionHandlers = new Map(built.flatMap((h) => Object.entries(h.verbs)));
+  const guarded =
+    <T extends Turn>(permission: Permission, h: (turn: T) => Promise<void>) =>
+    async (turn: T) => {
+      if (await guard.check(turn, permission)) await h(turn);
+    };
+  const commandHandlers = new Map(features.flatMap((f, i) => f.commands.map((c) => [c.name, guarded(c.permission, built[i].commands[c.name])] as const)));
+  const actionHandlers = new Map(features.flatMap((f, i) => f.verbs.map((v) => [v.verb, guarded(v.permission, built[i].verbs[v.verb])] as const)));
   return {
     commands,
     verbs: features.flatMap((f) => f.verbs),

@@ -12,6 +12,8 @@ import { createFallback } from './fallback';
 import { DeliveryError, type Messenger } from './messenger';
 import type { Registry } from './registry';
 import type { ActionTurn, CommandHandler, Turn } from './turn';
+import type { TurnGate, TurnKind } from './turn-gate';
+import { isLoopbackUrl } from './loopback';
 
 /**
  * The Teams edge: the only module that knows botbuilder and teams-ai (docs/teams-platform.md).
@@ -40,7 +42,7 @@ function cardActivity(card: AdaptiveCardJson): Partial<Activity> {
 
 /** Where a turn happens, in the project's own terms (and what a request stores). */
 function addressOf(a: Activity): ConversationAddress {
-  const tenantId = a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  const tenantId = tenantOf(a);
   return {
     v: 1,
     channelId: a.channelId ?? 'msteams',
@@ -67,6 +69,22 @@ function invokeError(statusCode: 400 | 500, message: string): Partial<Activity> 
     type: 'invokeResponse',
     value: { status: 200, body: { statusCode, type: ERROR_CONTENT_TYPE, value: { code: statusCode === 400 ? 'BadRequest' : 'InternalError', message } } },
   };
+}
+
+/** What the gate counts: a person's message or click, a card refreshing itself, or an event. */
+function kindOf(a: Activity): TurnKind {
+  if (a.type === 'message') return 'command';
+  if (a.type === 'invoke') return (a.value as { trigger?: unknown } | undefined)?.trigger === 'automatic' ? 'refresh' : 'command';
+  return 'event';
+}
+
+/** The tenant the activity comes from: Teams puts it in both places; when they disagree, trust neither. */
+function tenantOf(a: Activity): string | undefined {
+  const fromData = (a.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  const fromConversation = a.conversation?.tenantId;
+  const ids = [fromData, fromConversation].filter((t): t is string => typeof t === 'string' && t !== '');
+  if (ids.length === 2 && ids[0].toLowerCase() !== ids[1].toLowerCase()) return undefined;
+  return ids[0];
 }
 
 function turnOf(ctx: TurnContext, fallbackLogger: Logger): Turn {
@@ -130,8 +148,8 @@ const isExecuteVerb = (verb: string) => async (ctx: TurnContext) => {
   return a.type === 'invoke' && a.name === 'adaptiveCard/action' && a.value?.action?.type === 'Action.Execute' && a.value?.action?.verb === verb;
 };
 
-export function createTeamsEdge(deps: { config: Config; logger: Logger }): TeamsEdge {
-  const { config, logger } = deps;
+export function createTeamsEdge(deps: { config: Config; logger: Logger; gate: TurnGate }): TeamsEdge {
+  const { config, logger, gate } = deps;
   const b = config.bot;
   const adapter = b.anonymous
     ? new TeamsAdapter({})
@@ -147,6 +165,9 @@ export function createTeamsEdge(deps: { config: Config; logger: Logger }): Teams
    * they would reach the adapter's onTurnError (the chat error funnel) and never come back here.
    */
   async function inConversation<T>(to: ConversationAddress, fn: (ctx: TurnContext) => Promise<T>): Promise<T> {
+    if (b.anonymous && !isLoopbackUrl(to.serviceUrl)) {
+      throw new DeliveryError('anonymous mode only sends to a Bot Connector on this machine', { status: 403, code: 'NonLoopbackServiceUrl' });
+    }
     let failure: unknown;
     let result: T | undefined;
     await adapter.continueConversationAsync(b.appId, referenceOf(to), async (ctx) => {
@@ -162,11 +183,24 @@ export function createTeamsEdge(deps: { config: Config; logger: Logger }): Teams
 
   return {
     async process(req, res) {
+      // Without authentication the caller names where replies go: only ever a connector on this machine.
+      const serviceUrl = (req.body as { serviceUrl?: unknown } | undefined)?.serviceUrl;
+      if (b.anonymous && typeof serviceUrl === 'string' && !isLoopbackUrl(serviceUrl)) {
+        logger.warn({ serviceUrl: serviceUrl.slice(0, 200) }, 'anonymous mode: refused an activity whose serviceUrl is not on this machine');
+        res.send(403, { error: 'This bot runs in local anonymous mode and only answers a Bot Connector on this machine.' });
+        return;
+      }
       await adapter.process(req, res, async (ctx) => {
         const a = ctx.activity;
         const log = logger.child({ activityId: a.id, conversationId: a.conversation?.id, activityType: a.type });
         ctx.turnState.set(LOG_KEY, log);
         log.debug({ text: a.text ? '[text]' : undefined, name: a.name }, 'turn');
+        const turn = turnOf(ctx, log);
+        try {
+          if (!(await gate(turn, kindOf(a)))) return;
+        } catch (err) {
+          return funnel(turn, err);
+        }
         await app.run(ctx);
       });
     },

@@ -24,11 +24,38 @@ export function formatDuration(ms: number): string {
 const MASK = '•••••••• (hidden)';
 const paramLabel = (k: string) => escapeMarkdown(parameterName(k));
 const STATUS: Record<ProvisioningRequest['state'], { title: string; style: string; line: string }> = {
+  queued: { title: 'Queued', style: 'emphasis', line: 'Waiting for a free place: nothing has been sent to Live Platform yet.' },
   submitted: { title: 'Creating', style: 'accent', line: 'Sending the request to Live Platform…' },
   deploying: { title: 'Deploying', style: 'accent', line: 'Live Platform is deploying the customer. This card updates as each step completes.' },
   deployed: { title: 'Deployed', style: 'good', line: 'The customer is deployed.' },
   failed: { title: 'Failed', style: 'attention', line: 'The deployment did not complete.' },
+  cancelled: { title: 'Cancelled', style: 'default', line: 'Cancelled before anything was sent to Live Platform: nothing was created.' },
 };
+
+/** What the card shows besides the stored request. */
+export interface ProgressView {
+  now?: Date;
+  /** Its place in the deployment queue while queued (1 = next). */
+  queuePosition?: number;
+  /** How many deployments run at once (MAX_CONCURRENT_DEPLOYMENTS), to explain the wait. */
+  maxConcurrent?: number;
+}
+
+function statusLine(r: ProvisioningRequest, view: ProgressView): string {
+  if (r.state === 'queued' && view.queuePosition !== undefined) {
+    const cap = view.maxConcurrent ? `Live Platform deploys at most ${view.maxConcurrent} customer${view.maxConcurrent === 1 ? '' : 's'} at once; ` : '';
+    return `Queued — position ${view.queuePosition}. ${cap}this request starts when a place frees up. Nothing has been sent to Live Platform yet.`;
+  }
+  if (r.state === 'cancelled' && r.cancelled) {
+    return `Cancelled by ${escapeMarkdown(r.cancelled.by.name)} at ${clockTime(r.cancelled.at)}${r.cancelled.reason ? ` — ${escapeMarkdown(r.cancelled.reason)}` : ''}. Nothing was sent to Live Platform, so nothing was created.`;
+  }
+  return STATUS[r.state].line;
+}
+
+/** 10:42 (UTC): when something happened, as a card line says it. */
+export function clockTime(iso: string): string {
+  return `${iso.slice(11, 16)} UTC`;
+}
 
 // Plain symbols rather than emoji: every client font has them, colour comes from the card.
 const ICON = { done: '✓', error: '✗', warning: '⚠', running: '▶', pending: '○' } as const;
@@ -51,7 +78,8 @@ function stepView(level: string, message: string, time: string): StepView {
 }
 
 /** What everyone in the conversation sees while the request runs and after it ends. */
-export function renderProgressCard(r: ProvisioningRequest, now: Date = new Date()): AdaptiveCardJson {
+export function renderProgressCard(r: ProvisioningRequest, view: ProgressView = {}): AdaptiveCardJson {
+  const now = view.now ?? new Date();
   const c = r.customer;
   const st = STATUS[r.state];
   const start = Date.parse(r.createdAt);
@@ -78,6 +106,9 @@ export function renderProgressCard(r: ProvisioningRequest, now: Date = new Date(
   if (steps.length > MAX_STEPS_SHOWN) {
     hiddenSteps = `${steps.length - MAX_STEPS_SHOWN} earlier steps not shown.`;
     steps = steps.slice(-MAX_STEPS_SHOWN);
+  }
+  if (running && r.state === 'queued') {
+    steps.push({ icon: ICON.pending, iconColor: 'Default', text: 'Waiting in the queue', color: 'Default', weight: 'Bolder', time: '' });
   }
   if (running) {
     const pending = EXPECTED_STEPS.filter((e) => !r.steps.some((s) => e.match.test(s.message)));
@@ -111,7 +142,7 @@ export function renderProgressCard(r: ProvisioningRequest, now: Date = new Date(
   return renderTemplate('request-progress', {
     title: `${st.title}: ${escapeMarkdown(c.shortName)}`,
     headerStyle: st.style,
-    statusLine: st.line,
+    statusLine: statusLine(r, view),
     facts,
     warnings: [
       ...r.warnings,
@@ -124,6 +155,8 @@ export function renderProgressCard(r: ProvisioningRequest, now: Date = new Date(
     hasFailure: r.state === 'failed' && !!f,
     failureFacts,
     failureHint: f ? escapeMarkdown(f.hint) : '',
+    requestId: r.id,
+    canCancel: r.state === 'queued',
     footer: `${r.id} · ${running ? `running for ${formatDuration(end - start)}` : `finished after ${formatDuration(end - start)}`}${r.ump.mode ? ` · progress: ${r.ump.mode}` : ''}${r.ump.adopted ? ' · adopted after an uncertain create' : ''}`,
   });
 }

@@ -43,6 +43,7 @@ const baseRequest: ProvisioningRequest = {
     secretKeys: ['CarrierUserPassword'],
   },
   conversation: testAddress(),
+  linkedCards: [],
   ump: { mode: 'poll' },
   steps: [
     { level: 'Information', message: 'MsTenantid is valid', at: '2026-01-01T00:00:01.000Z' },
@@ -57,7 +58,7 @@ describe('card templates', () => {
   const fixtures: Record<string, () => AdaptiveCardJson> = {
     help: () => renderHelpCard({ needsMention: true, botName: 'Bot', commands: declaredCommands(FEATURES) }),
     'customer-form': () => renderFormCard({ values: { shortName: 'Acme', CarrierUserPassword: 'hunter2' }, scripts, fieldErrors: { shortName: ['bad'] }, formError: 'oops', notice: 'n' }),
-    'request-progress': () => renderProgressCard(baseRequest, new Date('2026-01-01T00:00:10.000Z')),
+    'request-progress': () => renderProgressCard(baseRequest, { now: new Date('2026-01-01T00:00:10.000Z') }),
   };
 
   it('has a fixture for every template in cards/', () => {

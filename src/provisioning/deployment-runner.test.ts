@@ -99,14 +99,42 @@ describe('the deployment runner (fake clock, real SQLite store)', () => {
     return req.id;
   }
 
+  let settled: string[] = [];
   /** Starts the runner on `id` and lets it do everything it can without time moving. */
   async function start(id: string, options: Partial<RunnerOptions> = {}) {
-    runner = createDeploymentRunner({ store, ump, listener: (r) => notified.push(r), logger, clock, options: { ...OPTIONS, ...options } });
+    settled = [];
+    runner = createDeploymentRunner({
+      store,
+      ump,
+      listener: (r) => notified.push(r),
+      logger,
+      clock,
+      options: { ...OPTIONS, ...options },
+      onSettled: (x) => settled.push(x),
+    });
     runner.start(id);
     await flush();
   }
 
   const stored = async (id: string) => (await store.get(id))!;
+
+  it('frees its place in the queue once a request ends, and not when it is only stopped', async () => {
+    const done = await insert();
+    ump.createAnswers = [
+      { mode: 'sync', customerGuid: 'guid-1', adopted: false, snapshot: { phase: 'succeeded', rawState: 'Deployed', steps: [info('Done')] } },
+    ];
+    await start(done);
+    expect((await stored(done)).state).toBe('deployed');
+    expect(settled).toEqual([done]);
+
+    const running2 = await insert({ id: 'REQ-BBBBBB', formKey: 'conv|2', customer: { ...testRequest().customer, shortName: 'Acme02' } });
+    ump.createAnswers = [pollCreated(running('Creating customer'))];
+    ump.customerWhenEmpty = running('Creating customer');
+    await start(running2);
+    await runner!.stop();
+    expect((await stored(running2)).state).toBe('deploying');
+    expect(settled).toEqual([]);
+  });
   const actions = async (id: string) => (await store.audit(id)).map((a) => a.action);
 
   it('poll mode: creates, polls once per interval, merges steps and ends deployed; one notification per committed change', async () => {

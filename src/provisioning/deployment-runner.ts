@@ -32,6 +32,8 @@ export interface RunnerDeps {
   logger: Logger;
   clock: Clock;
   options: RunnerOptions;
+  /** A loop ended with its request out of the runner's states (final, or gone): its place is free. */
+  onSettled?(id: string): void;
 }
 
 /** Steps as the server lists them now, keeping when we first saw each one. */
@@ -190,6 +192,7 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
       // undefined: another writer won the race; re-read and decide again.
       req = next ?? (await store.get(id));
     }
+    if (!req || !STATES[req.state].runnerWorks) deps.onSettled?.(id);
   }
 
   return {

@@ -7,11 +7,14 @@ import { ConversationAddressSchema, upgradeAddress } from './conversation-addres
  * updater and the cards ask it. Adding a state (awaiting approval, queued, cancelled) is one entry
  * here plus how the progress card renders it (a Record over RequestState, so the compiler asks).
  *
- *   submitted ──create sent──▶ deploying ──▶ deployed
- *       │                          │
- *       └──────────────▶ failed ◀──┘
+ *   queued ──a place frees up──▶ submitted ──create sent──▶ deploying ──▶ deployed
+ *     │                              │                          │
+ *     └──▶ cancelled                 └──────────────▶ failed ◀──┘
+ *
+ * `queued` waits for one of MAX_CONCURRENT_DEPLOYMENTS places (deployment-queue.ts); the runner
+ * works on `submitted` and `deploying` only, so those are what talks to Live Platform.
  */
-export const REQUEST_STATES = ['submitted', 'deploying', 'deployed', 'failed'] as const;
+export const REQUEST_STATES = ['queued', 'submitted', 'deploying', 'deployed', 'failed', 'cancelled'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 export interface StateBehaviour {
@@ -31,10 +34,12 @@ export interface StateBehaviour {
 }
 
 export const STATES: Readonly<Record<RequestState, StateBehaviour>> = {
+  queued: { terminal: false, runnerWorks: false, holdsShortName: true, deployClockRuns: false, next: ['submitted', 'cancelled', 'failed'] },
   submitted: { terminal: false, runnerWorks: true, holdsShortName: true, deployClockRuns: true, next: ['deploying', 'deployed', 'failed'] },
   deploying: { terminal: false, runnerWorks: true, holdsShortName: true, deployClockRuns: true, next: ['deploying', 'deployed', 'failed'] },
   deployed: { terminal: true, runnerWorks: false, holdsShortName: false, deployClockRuns: false, next: [] },
   failed: { terminal: true, runnerWorks: false, holdsShortName: false, deployClockRuns: false, next: [] },
+  cancelled: { terminal: true, runnerWorks: false, holdsShortName: false, deployClockRuns: false, next: [] },
 };
 
 export function canTransition(from: RequestState, to: RequestState): boolean {
@@ -110,6 +115,13 @@ export const RequestSchema = z.object({
   /** Where the request was made and its card lives (rows written before v1 are upgraded on read). */
   conversation: z.preprocess(upgradeAddress, ConversationAddressSchema),
   cardActivityId: z.string().optional(),
+  /** Other messages that show this request (e.g. its approval card in an approvers' channel). */
+  linkedCards: z
+    .array(z.object({ conversation: z.preprocess(upgradeAddress, ConversationAddressSchema), activityId: z.string().optional(), purpose: z.string() }))
+    .default([]),
+  /** When it joined the queue for a deployment place: the queue's order (strictly increasing per process). */
+  queuedAt: z.string().optional(),
+  cancelled: z.object({ by: ActorSchema, at: z.string(), reason: z.string().optional() }).optional(),
   ump: z
     .object({
       mode: z.enum(['sync', 'poll', 'task']).optional(),

@@ -11,12 +11,24 @@ import { Clock, systemClock } from '../clock';
 import { LivePlatformPort, RequestListener, TenantPort } from './ports';
 import { createRequestWriter } from './request-writer';
 import { Actor, ProvisioningRequest, statesWhere, STATES } from './request';
+import type { AccessPolicy } from './access';
+import { createDeploymentQueue } from './deployment-queue';
+import { formatWait, retryAfterOf } from './rate-limit';
 import { ActiveShortNameConflict, RequestStore } from './store';
 import { createTtlCache } from './ttl-cache';
 import { withDeadline } from '../deadline';
 
 export type SubmitResult =
-  { kind: 'invalid'; fieldErrors: FieldErrors; formError?: string } | { kind: 'accepted'; request: ProvisioningRequest; created: boolean };
+  | { kind: 'invalid'; fieldErrors: FieldErrors; formError?: string }
+  /** Not allowed, or over a limit: nothing was stored. */
+  | { kind: 'refused'; message: string }
+  | { kind: 'accepted'; request: ProvisioningRequest; created: boolean };
+
+export type CancelResult =
+  | { kind: 'cancelled'; request: ProvisioningRequest }
+  /** Already with Live Platform, or finished: it goes on (or stays) as it is. */
+  | { kind: 'too-late'; request: ProvisioningRequest; message: string }
+  | { kind: 'not-found' };
 
 export interface SubmitInput {
   /** Idempotency key: the same form submitted twice yields one request. */
@@ -38,6 +50,16 @@ export interface ProvisioningService {
   prefetch(): void;
   /** The card for a request moved (the old message could not be edited any more). */
   recordCardMoved(id: string, activityId: string): Promise<void>;
+  /** A stored request, or undefined. */
+  get(id: string): Promise<ProvisioningRequest | undefined>;
+  /** Stops a request that has not reached Live Platform yet (queued). Who may is the access policy's call, made before. */
+  cancel(id: string, by: Actor, reason?: string): Promise<CancelResult>;
+  /** Why `actor` cannot submit another request right now (the per-user create limit), or undefined. */
+  createLimitReached(actor: Actor): Promise<string | undefined>;
+  /** The place of a queued request in the deployment queue (1 = next), or undefined. */
+  queuePosition(id: string): number | undefined;
+  /** How many requests may talk to Live Platform at once. */
+  readonly maxConcurrentDeployments: number;
   /** Follows every unfinished request again (after a restart). Returns how many. */
   resumeUnfinished(): Promise<number>;
   stop(): Promise<void>;
@@ -53,6 +75,10 @@ export interface ServiceDeps {
   clock?: Clock;
   runner: RunnerOptions;
   unverifiedTenantPolicy: 'block' | 'warn';
+  access: AccessPolicy;
+  limits: { createsPerHour: number; maxConcurrentDeployments: number };
+  /** Queued requests whose place changed (their cards show it). */
+  onQueueMoved?(ids: readonly string[]): void;
   /** How long a submit may wait for the Live Platform duplicate check before relying on the server's own. */
   duplicateCheckBudgetMs?: number;
 }
@@ -73,9 +99,36 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
   // The writer does not tell the listener about card moves: the card updater made the move itself.
   const writer = createRequestWriter({ store, clock, listener: () => undefined });
   const budget = deps.duplicateCheckBudgetMs ?? 2_000;
+  const HOUR = 3_600_000;
+  // The service's own writes (queue moves, cancels) tell the card updater like the runner's do.
+  const notifyingWriter = createRequestWriter({ store, clock, listener: deps.listener });
+  const queue = createDeploymentQueue({
+    maxConcurrent: deps.limits.maxConcurrentDeployments,
+    writer: notifyingWriter,
+    start: (id) => runner?.start(id),
+    onMoved: (ids) => deps.onQueueMoved?.(ids),
+    logger,
+    now: () => clock.now().getTime(),
+  });
   const runner: DeploymentRunner | undefined = deps.ump
-    ? createDeploymentRunner({ store, ump: deps.ump, listener: deps.listener, logger, clock, options: deps.runner })
+    ? createDeploymentRunner({ store, ump: deps.ump, listener: deps.listener, logger, clock, options: deps.runner, onSettled: (id) => queue.release(id) })
     : undefined;
+  let lastQueuedAt = 0;
+  /** Queue order is the order of these stamps: strictly increasing, even within one millisecond. */
+  const queueStamp = () => {
+    lastQueuedAt = Math.max(clock.now().getTime(), lastQueuedAt + 1);
+    return new Date(lastQueuedAt).toISOString();
+  };
+
+  async function createLimitReached(actor: Actor): Promise<string | undefined> {
+    const limit = deps.limits.createsPerHour;
+    if (limit <= 0) return undefined;
+    const now = clock.now().getTime();
+    const times = await store.requestTimesBy(actor.id, new Date(now - HOUR).toISOString());
+    const wait = retryAfterOf(times, limit, HOUR, now);
+    if (wait === undefined) return undefined;
+    return `You have submitted ${limit} request${limit === 1 ? '' : 's'} in the last hour, the most this bot takes from one person. Try again in ${formatWait(wait)}.`;
+  }
   const scripts = createTtlCache<OnboardingScript[]>(5 * 60_000, () => deps.ump!.listOnboardingScripts());
   const customers = createTtlCache<CustomerSummary[]>(60_000, () => deps.ump!.listCustomers());
 
@@ -100,9 +153,16 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     async submit(input): Promise<SubmitResult> {
       const existing = await store.getByFormKey(input.formKey);
       if (existing) return { kind: 'accepted', request: existing, created: false };
+      const allowed = deps.access.decide(input.actor, 'request', { where: input.conversation });
+      if (!allowed.allowed) return { kind: 'refused', message: allowed.message };
       if (!deps.ump) return { kind: 'invalid', fieldErrors: {}, formError: NOT_CONFIGURED_MESSAGE };
+      const limited = await createLimitReached(input.actor);
+      if (limited) return { kind: 'refused', message: limited };
 
       const checked = await validateSubmission(input.raw, {
+        // Other customers and other people's requests are named only to those who may see them.
+        mayNameOwners: deps.access.decide(input.actor, 'seeOtherCustomers').allowed,
+        mayView: (r) => deps.access.decide(input.actor, 'view', { request: r, where: input.conversation }).allowed,
         tenants: deps.tenants,
         unverifiedTenantPolicy: deps.unverifiedTenantPolicy,
         scripts: () => withinBudget(scripts.get()).catch(() => undefined),
@@ -117,12 +177,14 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       const request: ProvisioningRequest = {
         id: newRequestId(),
         formKey: input.formKey,
-        state: 'submitted',
+        state: 'queued',
+        queuedAt: queueStamp(),
         version: 1,
         requestedBy: input.actor,
         customer: spec,
         conversation: input.conversation,
         cardActivityId: input.cardActivityId,
+        linkedCards: [],
         ump: {},
         steps: [],
         warnings,
@@ -143,13 +205,49 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
         }
         throw err;
       }
-      if (res.created) {
-        customers.invalidate();
-        deps.listener(res.request);
-        runner!.start(res.request.id);
-      }
-      return { kind: 'accepted', request: res.request, created: res.created };
+      if (!res.created) return { kind: 'accepted', request: res.request, created: false };
+      customers.invalidate();
+      await queue.add(res.request);
+      // Started at once, or waiting: the answer shows which.
+      const current = (await store.get(res.request.id)) ?? res.request;
+      // A start was told by its write; a request left waiting is told here, so its card shows the queue.
+      if (current.state === 'queued') deps.listener(current);
+      return { kind: 'accepted', request: current, created: true };
     },
+
+    get: (id) => store.get(id),
+
+    async cancel(id, by, reason) {
+      let tooLate: ProvisioningRequest | undefined;
+      const done = await notifyingWriter.update(id, (r) => {
+        if (!STATES[r.state].next.includes('cancelled')) {
+          tooLate = r;
+          return undefined;
+        }
+        tooLate = undefined;
+        const at = clock.now().toISOString();
+        return {
+          patch: { state: 'cancelled', cancelled: { by, at, ...(reason ? { reason } : {}) } },
+          audit: { action: 'cancelled', actor: by.id, detail: { by: by.name, ...(reason ? { reason } : {}) } },
+        };
+      });
+      if (done) {
+        queue.remove(id);
+        logger.info({ requestId: id, by: by.id }, 'request cancelled');
+        return { kind: 'cancelled', request: done };
+      }
+      if (tooLate) {
+        const message = STATES[tooLate.state].terminal
+          ? `${tooLate.id} has already ended (${tooLate.state}); there is nothing to cancel.`
+          : `${tooLate.id} has already been sent to Live Platform and can no longer be cancelled. If the customer must not exist, delete it in the Live Platform portal once the deployment ends.`;
+        return { kind: 'too-late', request: tooLate, message };
+      }
+      return { kind: 'not-found' };
+    },
+
+    createLimitReached,
+    queuePosition: (id) => queue.position(id),
+    maxConcurrentDeployments: deps.limits.maxConcurrentDeployments,
 
     async onboardingScripts() {
       if (!deps.ump) throw new Error(NOT_CONFIGURED_MESSAGE);
@@ -169,9 +267,17 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     async resumeUnfinished() {
       if (!runner) return 0;
       const unfinished = await store.listByState(statesWhere((s) => !s.terminal));
+      // Places first (those already with Live Platform), then the queue in its stored order.
       for (const r of unfinished) {
+        if (!STATES[r.state].runnerWorks) continue;
+        queue.occupy(r.id);
         deps.listener(r);
-        if (STATES[r.state].runnerWorks) runner.start(r.id);
+        runner.start(r.id);
+      }
+      for (const r of unfinished) {
+        if (r.state !== 'queued') continue;
+        deps.listener(r);
+        await queue.add(r);
       }
       if (unfinished.length) logger.info({ count: unfinished.length }, 'resumed unfinished requests');
       return unfinished.length;

@@ -104,6 +104,8 @@ describe('a SQLite store written by the first release (schema 1)', () => {
       });
       expect((await store.findShortNameHolder(running.customer.shortName))?.id).toBe(running.id);
       expect(await store.findShortNameHolder(done.customer.shortName)).toBeUndefined();
+      // Migration 4 filled in who made each request, from the record.
+      expect(await store.requestTimesBy(running.requestedBy.id, '2000-01-01T00:00:00.000Z')).toEqual([running.createdAt, done.createdAt].sort());
     } finally {
       await store.close();
     }

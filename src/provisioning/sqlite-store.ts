@@ -56,6 +56,12 @@ const MIGRATIONS: Migration[] = [
       if (upgraded !== record.conversation) write.run(JSON.stringify({ ...record, conversation: upgraded }), row.id);
     }
   },
+  // 4: who made a request, as a column: the per-user create limit counts a user's recent requests.
+  (db) => {
+    db.exec(`ALTER TABLE requests ADD COLUMN requested_by TEXT NOT NULL DEFAULT ''`);
+    db.exec(`UPDATE requests SET requested_by = COALESCE(json_extract(record, '$.requestedBy.id'), '')`);
+    db.exec(`CREATE INDEX requests_by_requester ON requests(requested_by, created_at)`);
+  },
 ];
 
 /** The schema version this build writes; a newer database refuses to open. */
@@ -77,8 +83,8 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
   const held = (state: RequestState) => (holdsShortName(state) ? 1 : 0);
 
   const insertReq = db.prepare(
-    `INSERT INTO requests (id, form_key, state, version, short_name_lc, holds_short_name, record, secrets, created_at, updated_at)
-     VALUES (@id, @formKey, @state, @version, @shortNameLc, @held, @record, @secrets, @createdAt, @updatedAt)
+    `INSERT INTO requests (id, form_key, state, version, short_name_lc, holds_short_name, requested_by, record, secrets, created_at, updated_at)
+     VALUES (@id, @formKey, @state, @version, @shortNameLc, @held, @requestedBy, @record, @secrets, @createdAt, @updatedAt)
      ON CONFLICT(form_key) DO NOTHING`,
   );
   const insertAudit = db.prepare(`INSERT INTO audit (request_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)`);
@@ -92,6 +98,7 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
      WHERE id = @id AND version = @version - 1`,
   );
   const secretsOf = db.prepare(`SELECT secrets FROM requests WHERE id = ?`);
+  const timesBy = db.prepare(`SELECT created_at FROM requests WHERE requested_by = ? AND created_at >= ? ORDER BY created_at`);
   const auditOf = db.prepare(`SELECT request_id, at, actor, action, detail FROM audit WHERE request_id = ? ORDER BY seq`);
   const writeAudit = (requestId: string, a: Omit<AuditEntry, 'requestId'>) =>
     insertAudit.run(requestId, a.at, a.actor, a.action, a.detail ? JSON.stringify(a.detail) : null);
@@ -116,6 +123,7 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
       version: req.version,
       shortNameLc: req.customer.shortName.toLowerCase(),
       held: held(req.state),
+      requestedBy: req.requestedBy.id,
       record: JSON.stringify(req),
       secrets: Object.keys(secrets).length && !isTerminal(req.state) ? box.seal(JSON.stringify(secrets)) : null,
       createdAt: req.createdAt,
@@ -165,6 +173,9 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
     },
     async update(next, audit) {
       return shortNameClash(next.customer.shortName, () => updateTx(next, audit));
+    },
+    async requestTimesBy(actorId, sinceIso) {
+      return (timesBy.all(actorId, sinceIso) as { created_at: string }[]).map((r) => r.created_at);
     },
     async secrets(id) {
       const row = secretsOf.get(id) as { secrets: string | null } | undefined;

@@ -33,6 +33,8 @@ export interface RequestStore {
    * would hold a short name another request holds.
    */
   update(next: ProvisioningRequest, audit?: Omit<AuditEntry, 'requestId'>): Promise<boolean>;
+  /** When `actorId`'s requests were made, at or after `sinceIso`, oldest first (the per-user create limit). */
+  requestTimesBy(actorId: string, sinceIso: string): Promise<string[]>;
   /** The sealed values stored with the request; empty once it reached a terminal state. */
   secrets(id: string): Promise<SecretValues>;
   audit(id: string): Promise<AuditEntry[]>;

@@ -1,5 +1,6 @@
 import { validateSubmission, SubmissionChecks } from './validate-submission';
 import { TenantResult } from '../tenant';
+import { testRequest } from '../../test/helpers/fixtures';
 
 const GUID = '4bf50a33-a383-4d3f-9403-220c898bc1b2';
 const form = { shortName: 'Acme01', msTenantId: GUID, ovocCustomerType: 'IPGROUP_TYPE', sbcId: '5', sbcOnboardingScript: '7', sbcCleanupScript: 'auto' };
@@ -11,11 +12,32 @@ function checks(over: Partial<SubmissionChecks> & { tenant?: TenantResult } = {}
     scripts: async () => [{ id: 7, name: 's7', customerVariables: [], cleanupScriptId: 700 }],
     customers: async () => [],
     activeRequest: async () => undefined,
+    mayNameOwners: false,
+    mayView: () => false,
     ...over,
   };
 }
 
 describe('validating a submission', () => {
+  const owner = [{ guid: 'g1', shortName: 'SecretCo', msTenantId: GUID }];
+
+  it('refuses a tenant that already has a customer, naming the customer only to those who may see it', async () => {
+    const plain = await validateSubmission(form, checks({ customers: async () => owner }));
+    expect(!plain.ok && plain.fieldErrors.msTenantId[0]).toMatch(/already has a customer in Live Platform/);
+    expect(JSON.stringify(plain)).not.toContain('SecretCo');
+    const admin = await validateSubmission(form, checks({ customers: async () => owner, mayNameOwners: true }));
+    expect(!admin.ok && admin.fieldErrors.msTenantId[0]).toMatch(/belongs to customer 'SecretCo'/);
+  });
+
+  it("names another person's request in progress only to those who may see it", async () => {
+    const other = testRequest({ id: 'REQ-OTHER1', requestedBy: { id: 'u9', name: 'Isaiah Langer' } });
+    const hidden = await validateSubmission(form, checks({ activeRequest: async () => other }));
+    expect(!hidden.ok && hidden.fieldErrors.shortName[0]).toMatch(/in progress in another conversation/);
+    expect(JSON.stringify(hidden)).not.toMatch(/REQ-OTHER1|Isaiah/);
+    const shown = await validateSubmission(form, checks({ activeRequest: async () => other, mayView: () => true }));
+    expect(!shown.ok && shown.fieldErrors.shortName[0]).toMatch(/REQ-OTHER1, by Isaiah Langer/);
+  });
+
   it('resolves the automatic cleanup script to the one related to the onboarding script', async () => {
     const r = await validateSubmission(form, checks());
     expect(r.ok && r.value.sbcCleanupScript).toBe(700);

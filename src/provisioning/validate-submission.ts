@@ -17,6 +17,10 @@ export interface SubmissionChecks {
   /** Live Platform's customers, or undefined when they cannot be had in time. */
   customers(): Promise<CustomerSummary[] | undefined>;
   activeRequest(shortName: string): Promise<ProvisioningRequest | undefined>;
+  /** Whether the submitter may be told which customer owns a Microsoft tenant (admins). */
+  mayNameOwners: boolean;
+  /** Whether the submitter may be told who made another request and its id. */
+  mayView(request: ProvisioningRequest): boolean;
 }
 
 export type CheckedSubmission = { ok: true; value: CustomerInput; tenantId: string; warnings: string[] } | { ok: false; fieldErrors: FieldErrors };
@@ -62,11 +66,22 @@ async function duplicates(shortName: string, tenantId: string | undefined, list:
   const errors: FieldErrors = {};
   const mine = await c.activeRequest(shortName);
   const byName = list?.find((x) => x.shortName.toLowerCase() === shortName.toLowerCase());
-  if (mine) errors.shortName = [`A request for '${mine.customer.shortName}' is already in progress (${mine.id}, by ${mine.requestedBy.name}).`];
-  else if (byName) errors.shortName = [`A customer named '${byName.shortName}' already exists in Live Platform. Choose another short name.`];
+  if (mine) {
+    errors.shortName = [
+      c.mayView(mine)
+        ? `A request for '${mine.customer.shortName}' is already in progress (${mine.id}, by ${mine.requestedBy.name}).`
+        : `A request for '${mine.customer.shortName}' is already in progress in another conversation. Choose another short name.`,
+    ];
+  } else if (byName) errors.shortName = [`A customer named '${byName.shortName}' already exists in Live Platform. Choose another short name.`];
   const byTenant = tenantId ? list?.find((x) => x.msTenantId?.toLowerCase() === tenantId) : undefined;
-  if (byTenant)
-    errors.msTenantId = [`This Microsoft tenant already belongs to customer '${byTenant.shortName}' in Live Platform; a tenant can be onboarded only once.`];
+  if (byTenant) {
+    // Which customer owns a tenant is not everyone's business: only admins are told its name.
+    errors.msTenantId = [
+      c.mayNameOwners
+        ? `This Microsoft tenant already belongs to customer '${byTenant.shortName}' in Live Platform; a tenant can be onboarded only once.`
+        : 'This Microsoft tenant already has a customer in Live Platform; a tenant can be onboarded only once. Check the tenant id, or ask an admin which customer owns it.',
+    ];
+  }
   return errors;
 }
 

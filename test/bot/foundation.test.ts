@@ -91,6 +91,14 @@ describe('the bot over HTTP, in anonymous mode', () => {
     expect(res.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
   });
 
+  it('in anonymous mode, refuses an activity whose serviceUrl is not on this machine, and sends nothing there', async () => {
+    const res = await bot.post(personalMessage('help', { serviceUrl: 'https://smba.trafficmanager.net/emea/' }));
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(res.body)).toContain('only answers a Bot Connector on this machine');
+    expect(bot.logs.some((l) => l.includes('serviceUrl is not on this machine') && l.includes('smba.trafficmanager.net'))).toBe(true);
+    expect(connector.sent).toHaveLength(0);
+  });
+
   it('reports not ready, with the reason, when Live Platform is not configured', async () => {
     const res = await axios.get(`${bot.url}/readyz`, { validateStatus: () => true });
     expect(res.status).toBe(503);

@@ -9,7 +9,7 @@ import { getFreePort } from '../helpers/ports';
 describe('the bot process', () => {
   it('stops cleanly on SIGTERM: stops accepting, closes the store, exits 0', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-term-'));
-    const bot = await startBotProcess({ DATA_DIR: dataDir, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY }, await getFreePort());
+    const bot = await startBotProcess({ DEV_MODE: 'true', DATA_DIR: dataDir, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY }, await getFreePort());
     expect((await axios.get(`${bot.url}/healthz`)).status).toBe(200);
     const code = await bot.kill('SIGTERM');
     expect(code).toBe(0);
@@ -27,5 +27,18 @@ describe('the bot process', () => {
     expect(err?.message).toMatch(/Invalid configuration \(\d+ problems\)/);
     for (const key of ['UMP_BASE_URL', 'UMP_TOKEN_URL', 'LOG_LEVEL', 'ENCRYPTION_KEY']) expect(err?.message).toContain(`  - ${key}: `);
     expect(err?.message).not.toMatch(/at .*\.ts:\d+/);
+  }, 30_000);
+
+  it('refuses to start without authentication (no app id) outside dev mode, and says how to run it', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-anon-'));
+    const err = await startBotProcess({ DATA_DIR: dataDir, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, REQUESTERS: '*' }, await getFreePort()).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/Invalid configuration \(1 problem\)/);
+    expect(err?.message).toContain('  - MICROSOFT_APP_ID: required outside dev mode');
+    expect(err?.message).toContain('DEV_MODE=true');
+    // Nothing was served meanwhile: the process never listened.
+    expect(err?.message).not.toContain('"msg":"listening"');
   }, 30_000);
 });

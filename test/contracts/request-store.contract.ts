@@ -126,6 +126,17 @@ export function describeRequestStoreContract(name: string, open: () => Promise<S
       expect(await store.listByState([])).toEqual([]);
     });
 
+    it("tells when a user's requests were made since a time, for the per-user create limit", async () => {
+      const mine = (at: string) => aRequest({ requestedBy: { id: 'aad-Megan', name: 'Megan' }, createdAt: at, updatedAt: at });
+      const early = mine('2026-02-01T09:00:00.000Z');
+      const late = mine('2026-02-01T10:30:00.000Z');
+      const other = aRequest({ requestedBy: { id: 'aad-adele', name: 'Adele' }, createdAt: '2026-02-01T10:00:00.000Z' });
+      for (const r of [late, other, early]) await store.insert(r, {}, audit());
+      expect(await store.requestTimesBy('aad-Megan', '2026-02-01T08:00:00.000Z')).toEqual([early.createdAt, late.createdAt]);
+      expect(await store.requestTimesBy('aad-Megan', '2026-02-01T10:00:00.000Z')).toEqual([late.createdAt]);
+      expect(await store.requestTimesBy('nobody', '2000-01-01T00:00:00.000Z')).toEqual([]);
+    });
+
     it('keeps the audit trail in order, with who, what and the details', async () => {
       const r = aRequest();
       await store.insert(r, {}, { ...audit(), detail: { shortName: r.customer.shortName } });

@@ -23,6 +23,7 @@ describe('requests survive a crash of the bot process', () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-restart-'));
       const env = {
         ...backends.env,
+        DEV_MODE: 'true',
         DATA_DIR: dataDir,
         ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
         UMP_POLL_INTERVAL_MS: '50',

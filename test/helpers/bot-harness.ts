@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import axios from 'axios';
 import { loadConfig } from '../../src/config';
 import { RunningBot, startBot } from '../../src/main';
+import type { Clock } from '../../src/clock';
 
 export interface TestBot {
   url: string;
@@ -19,10 +20,19 @@ export interface TestBot {
 
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
-/** Starts the real bot in-process on 127.0.0.1:0 (anonymous mode unless env sets an app id). */
-export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+export interface TestBotOptions {
+  /** Time as the bot sees it (limits that recover after a minute or an hour). */
+  clock?: Clock;
+}
+
+/**
+ * Starts the real bot in-process on 127.0.0.1:0: dev mode, so anonymous (the tests post unsigned
+ * activities) with every user of any tenant a requester, unless env says otherwise.
+ */
+export async function startTestBot(env: Record<string, string> = {}, opts: TestBotOptions = {}): Promise<TestBot> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-test-'));
   const config = loadConfig({
+    DEV_MODE: 'true',
     PORT: '0',
     LOG_LEVEL: 'debug',
     LOG_FORMAT: 'json',
@@ -38,7 +48,7 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
       cb();
     },
   });
-  const bot: RunningBot = await startBot(config, { logDestination: destination });
+  const bot: RunningBot = await startBot(config, { logDestination: destination, clock: opts.clock });
   const url = bot.server.url;
   return {
     url,

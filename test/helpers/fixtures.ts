@@ -34,6 +34,7 @@ export function testRequest(over: Partial<ProvisioningRequest> = {}): Provisioni
       secretKeys: ['CarrierUserPassword'],
     },
     conversation: testAddress(),
+    linkedCards: [],
     ump: {},
     steps: [],
     warnings: [],

@@ -2,6 +2,7 @@ import { createLoginStandin, LoginStandin, RunningLoginStandin, TEST_TENANTS } f
 import { createUmpSandbox, RunningSandbox, UmpSandbox, UmpSandboxOptions } from '../../src/sandbox/ump-sandbox';
 import { actionExecuteInvoke, actionSubmit, channelMention, groupChatMention, personalMessage, TestUser, Where } from './activities';
 import { startTestBot, TestBot } from './bot-harness';
+import { systemClock, type Clock } from '../../src/clock';
 import { FakeConnector, RecordedCall, startFakeConnector } from './fake-connector';
 
 /**
@@ -62,6 +63,16 @@ export function nextTenant(): string {
   return `tenant${tenantCounter}.onmicrosoft.com`;
 }
 
+/** The real clock, shifted by what a test adds to `offsetMs` (limits that recover after a minute or an hour). */
+export function shiftableClock(): Clock & { offsetMs: number } {
+  const c = {
+    offsetMs: 0,
+    now: () => new Date(Date.now() + c.offsetMs),
+    sleep: systemClock.sleep,
+  };
+  return c;
+}
+
 /** A valid form for a fresh customer: unique short name and tenant. */
 export function validForm(shortName: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...VALID_FORM, shortName, msTenantId: nextTenant(), ...over };
@@ -109,7 +120,7 @@ export async function startBackends(sandboxOptions: UmpSandboxOptions = {}): Pro
   };
 }
 
-export async function startWorld(opts: { sandbox?: UmpSandboxOptions; env?: Record<string, string>; dataDir?: string } = {}): Promise<World> {
+export async function startWorld(opts: { sandbox?: UmpSandboxOptions; env?: Record<string, string>; dataDir?: string; clock?: Clock } = {}): Promise<World> {
   const backends = await startBackends(opts.sandbox);
   const { sandbox, sandboxRun, login, loginRun } = backends;
   const connector = await startFakeConnector();
@@ -119,7 +130,7 @@ export async function startWorld(opts: { sandbox?: UmpSandboxOptions; env?: Reco
     ...(opts.dataDir ? { DATA_DIR: opts.dataDir } : {}),
     ...opts.env,
   };
-  let bot = await startTestBot(env);
+  let bot = await startTestBot(env, { clock: opts.clock });
   env.DATA_DIR = bot.dataDir;
 
   const build = (where: Where, text: string, user?: Partial<TestUser>, conversationId?: string) => {
@@ -165,7 +176,7 @@ export async function startWorld(opts: { sandbox?: UmpSandboxOptions; env?: Reco
     },
     async restartBot() {
       await bot.stop();
-      bot = await startTestBot(env);
+      bot = await startTestBot(env, { clock: opts.clock });
     },
     async stop() {
       await bot.stop();

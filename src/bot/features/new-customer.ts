@@ -1,4 +1,5 @@
-import { renderProgressCard } from '../../cards/progress-card';
+import { refuseTurn } from '../access-guard';
+import { progressCard } from '../progress';
 import { defineFeature } from '../registry';
 import type { ActionTurn, Turn } from '../turn';
 import type { ParsedCommand } from '../commands';
@@ -27,6 +28,9 @@ export const newCustomerFeature = defineFeature({
   create({ service }) {
     /** The form, prefilled from `new key=value …` (a button that opens it has no arguments). */
     const openForm = async (turn: Turn & { command?: ParsedCommand }) => {
+      // Over the per-user create limit, a form would only be refused on submit: say so now.
+      const limited = await service.createLimitReached(turn.actor);
+      if (limited) return void (await refuseTurn(turn, limited));
       const { values, unknown } = prefillFromArgs(turn.command?.args.named ?? {});
       await turn.send(await buildForm(service, turn.log, { values, notice: prefillNotice(unknown) }));
     };
@@ -42,6 +46,12 @@ export const newCustomerFeature = defineFeature({
       // One form message → one request, whatever the number of clicks, retries or duplicated invokes.
       const formKey = `${turn.address.conversationId}|${messageId ?? turn.activityId}`;
       const result = await service.submit({ formKey, raw: data, actor: turn.actor, conversation: turn.address, cardActivityId: messageId });
+      if (result.kind === 'refused') {
+        turn.log.info({ user: turn.actor.id }, 'submit refused');
+        // The form stays, with what was typed, so a later click can still send it.
+        await turn.answerWithCard(await buildForm(service, turn.log, { values: data, formError: result.message, notice: secretNotice(data) }));
+        return;
+      }
       if (result.kind === 'invalid') {
         turn.log.info({ fields: Object.keys(result.fieldErrors), formError: !!result.formError }, 'form rejected');
         const card = await buildForm(service, turn.log, {
@@ -59,7 +69,7 @@ export const newCustomerFeature = defineFeature({
       );
       // The invoke answer replaces the card for the clicker; everyone else (and the Action.Submit
       // path) sees it through the shared edit the service triggers for every change.
-      if (turn.invoke) await turn.answerWithCard(renderProgressCard(result.request));
+      if (turn.invoke) await turn.answerWithCard(progressCard(service, result.request));
     };
 
     return {
