@@ -1,3 +1,4 @@
+import type { AccessSettings } from '../config';
 import type { ConversationAddress } from './conversation-address';
 import type { Actor, ProvisioningRequest } from './request';
 
@@ -19,15 +20,8 @@ export const ACTIONS = ['help', 'request', 'view', 'cancel', 'retry', 'approve',
 export type Action = (typeof ACTIONS)[number];
 export const ACTIONS_ON_A_REQUEST: readonly Action[] = ['view', 'cancel', 'retry', 'approve', 'reject'];
 
-export interface AccessRules {
-  /** Teams tenants whose users may use the bot; undefined = any tenant (dev mode only). */
-  allowedTenants?: readonly string[];
-  /** Entra object ids (lower case), or '*' for every user of an allowed tenant. */
-  requesters: readonly string[] | '*';
-  approvers: readonly string[];
-  admins: readonly string[];
-  /** Named in refusals: who to ask for access. */
-  contact: string;
+/** Who is who (config's ACCESS settings), plus whether a requester may approve their own request. */
+export interface AccessRules extends AccessSettings {
   /** A requester may approve their own request (demo setups only). */
   allowSelfApproval?: boolean;
 }

@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import axios from 'axios';
 import { actionExecuteInvoke, personalConversationId, personalMessage, type TestUser } from '../helpers/activities';
-import { TEST_ENCRYPTION_KEY } from '../helpers/bot-harness';
-import { startBotProcess } from '../helpers/bot-process';
+import { crashTestEnv, startBotProcess } from '../helpers/bot-process';
 import { startFakeConnector } from '../helpers/fake-connector';
 import { getFreePort } from '../helpers/ports';
 import { cardJson, startBackends, validForm } from '../helpers/world';
@@ -16,16 +12,7 @@ describe('a restart with queued requests', () => {
     const backends = await startBackends({ mode: 'poll', stepMs: 1_000 });
     const { sandbox } = backends;
     const connector = await startFakeConnector();
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-queue-'));
-    const env = {
-      ...backends.env,
-      DEV_MODE: 'true',
-      DATA_DIR: dataDir,
-      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      UMP_POLL_INTERVAL_MS: '50',
-      CARD_EDIT_MIN_INTERVAL_MS: '0',
-      MAX_CONCURRENT_DEPLOYMENTS: '1',
-    };
+    const env = crashTestEnv(backends.env, { MAX_CONCURRENT_DEPLOYMENTS: '1' });
     const port = await getFreePort();
     let bot = await startBotProcess(env, port);
     const names = ['AcmeR1', 'AcmeR2', 'AcmeR3', 'AcmeR4'];

@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import axios from 'axios';
 import { actionExecuteInvoke, personalMessage } from '../helpers/activities';
-import { TEST_ENCRYPTION_KEY } from '../helpers/bot-harness';
-import { startBotProcess } from '../helpers/bot-process';
+import { crashTestEnv, startBotProcess } from '../helpers/bot-process';
 import { startFakeConnector } from '../helpers/fake-connector';
 import { getFreePort } from '../helpers/ports';
 import { cardJson, startBackends, VALID_FORM } from '../helpers/world';
@@ -20,15 +16,7 @@ describe('requests survive a crash of the bot process', () => {
       const backends = await startBackends({ mode: mode as 'poll' | 'sync', stepMs: 150, slowMs: 3_000 });
       const { sandbox } = backends;
       const connector = await startFakeConnector();
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-restart-'));
-      const env = {
-        ...backends.env,
-        DEV_MODE: 'true',
-        DATA_DIR: dataDir,
-        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-        UMP_POLL_INTERVAL_MS: '50',
-        CARD_EDIT_MIN_INTERVAL_MS: '0',
-      };
+      const env = crashTestEnv(backends.env);
       const port = await getFreePort();
       let bot = await startBotProcess(env, port);
       try {

@@ -1,5 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { TEST_ENCRYPTION_KEY } from './bot-harness';
 import axios from 'axios';
 
 /** The bot as a real OS process (for kill -9 tests), started from source through tsx. */
@@ -11,6 +14,19 @@ export interface BotProcess {
 }
 
 const ROOT = path.join(__dirname, '../..');
+
+/** The environment of a bot process for a crash test: dev mode, its own data folder, quick polls and edits. */
+export function crashTestEnv(backendsEnv: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...backendsEnv,
+    DEV_MODE: 'true',
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-crash-')),
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    UMP_POLL_INTERVAL_MS: '50',
+    CARD_EDIT_MIN_INTERVAL_MS: '0',
+    ...extra,
+  };
+}
 
 export async function startBotProcess(env: Record<string, string>, port: number): Promise<BotProcess> {
   let out = '';
