@@ -23,6 +23,14 @@ const idList = (what: string, star = false) =>
     .refine((ids) => ids.length > 0, `expected a list of ${what}`)
     .refine((ids) => star || !ids.includes('*'), `* is not allowed here: list the ${what}`)
     .refine((ids) => !ids.includes('*') || ids.length === 1, 'use * alone, or a list of ids');
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** `90s`, `30m`, `24h`, `2d` → milliseconds, within [min, max]. */
+const duration = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\s*\d+\s*[smhd]\s*$/i, 'expected a duration such as 30m, 24h or 2d')
+    .transform((v) => Number(/\d+/.exec(v)![0]) * UNIT_MS[/[smhd]/i.exec(v)![0].toLowerCase()])
+    .refine((ms) => ms >= min && ms <= max, `expected between ${min / 1000} second(s) and ${max / 86_400_000} days`);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const EnvSchema = z.object({
@@ -56,6 +64,10 @@ const EnvSchema = z.object({
   CREATE_LIMIT_PER_HOUR: withDefault(z.coerce.number().int().min(0), 10),
   COMMAND_LIMIT_PER_MINUTE: withDefault(z.coerce.number().int().min(0), 30),
   MAX_CONCURRENT_DEPLOYMENTS: withDefault(z.coerce.number().int().min(1), 10),
+  APPROVAL_POLICY: withDefault(z.enum(['none', 'channels', 'all']), 'channels'),
+  APPROVAL_CONVERSATION_ID: opt(z.string().regex(/^\S+$/, 'expected a Teams conversation id (no spaces), e.g. 19:abc@thread.tacv2')),
+  ALLOW_SELF_APPROVAL: withDefault(bool, 'false'),
+  APPROVAL_TTL: withDefault(duration(1_000, 30 * 86_400_000), '24h'),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   LOG_FORMAT: opt(z.enum(['json', 'pretty'])),
 });
@@ -95,6 +107,11 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   if (has('MICROSOFT_APP_ID') && (env.MICROSOFT_APP_TYPE?.trim() || 'SingleTenant') === 'MultiTenant' && !has('ALLOWED_TENANTS')) {
     problems.push('ALLOWED_TENANTS: required when MICROSOFT_APP_TYPE is MultiTenant (the Teams tenant ids whose users may use the bot)');
   }
+  if ((env.APPROVAL_POLICY?.trim() ?? '') === 'all' && !has('APPROVAL_CONVERSATION_ID')) {
+    problems.push(
+      'APPROVAL_CONVERSATION_ID: required when APPROVAL_POLICY is all (the id of a channel where the bot is installed; personal-chat requests are posted there for approval)',
+    );
+  }
   if (!dev && !has('REQUESTERS')) {
     problems.push(
       'REQUESTERS: required outside dev mode: the Entra object ids of the users who may create customers, or * for every user of an allowed tenant',
@@ -133,7 +150,19 @@ export interface Config {
   cardEditMinIntervalMs: number;
   access: AccessSettings;
   limits: { createsPerHour: number; commandsPerMinute: number; maxConcurrentDeployments: number };
+  approval: ApprovalSettings;
   log: { level: string; pretty: boolean };
+}
+
+/** Which requests need an approver's yes before anything is sent to Live Platform (docs/security.md). */
+export interface ApprovalSettings {
+  /** none; channels = team channels and group chats; all = personal chats too. */
+  policy: 'none' | 'channels' | 'all';
+  /** With `all`: the channel personal-chat requests are posted to for approval. */
+  conversationId?: string;
+  allowSelfApproval: boolean;
+  /** A request not decided within this long expires. */
+  ttlMs: number;
 }
 
 /** Who may use the bot (docs/security.md). Ids are compared case-insensitively. */
@@ -213,6 +242,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       createsPerHour: e.CREATE_LIMIT_PER_HOUR,
       commandsPerMinute: e.COMMAND_LIMIT_PER_MINUTE,
       maxConcurrentDeployments: e.MAX_CONCURRENT_DEPLOYMENTS,
+    },
+    approval: {
+      policy: e.APPROVAL_POLICY,
+      conversationId: e.APPROVAL_CONVERSATION_ID,
+      allowSelfApproval: e.ALLOW_SELF_APPROVAL,
+      ttlMs: e.APPROVAL_TTL,
     },
     log: { level: e.LOG_LEVEL, pretty: (e.LOG_FORMAT ?? (e.DEV_MODE ? 'pretty' : 'json')) === 'pretty' },
   };

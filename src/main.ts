@@ -6,12 +6,14 @@ import { withDeadline } from './deadline';
 import { createLogger, Logger, LoggerOptions } from './logger';
 import { createCardUpdater } from './bot/card-updater';
 import { FEATURES } from './bot/features';
-import { buildRegistry } from './bot/registry';
+import { buildRegistry, type RequestCard } from './bot/registry';
 import { createTeamsEdge } from './bot/teams-adapter';
 import { Clock, systemClock } from './clock';
 import { createAccessPolicy } from './provisioning/access';
 import { createTurnGate } from './bot/turn-gate';
 import { progressCard } from './bot/progress';
+import { createPeopleDirectory } from './bot/people';
+import { noticeEvent, pendingNotices } from './bot/requester-notices';
 import { createProvisioningService } from './provisioning/service';
 import { createSecretBox } from './provisioning/secret-box';
 import { openSqliteStore } from './provisioning/sqlite-store';
@@ -52,8 +54,9 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   }
   const tenants = createTenantLookup({ authority: config.tenant.authority, timeoutMs: config.tenant.timeoutMs, logger });
   const clock = opts.clock ?? systemClock;
-  const access = createAccessPolicy(config.access);
-  const gate = createTurnGate({ access, commandsPerMinute: config.limits.commandsPerMinute, clock, logger });
+  const access = createAccessPolicy({ ...config.access, allowSelfApproval: config.approval.allowSelfApproval });
+  const people = createPeopleDirectory(access);
+  const gate = createTurnGate({ access, commandsPerMinute: config.limits.commandsPerMinute, clock, logger, people });
   const edge = createTeamsEdge({ config, logger, gate });
 
   // The service tells the card updater about every change; the updater needs the service to
@@ -64,23 +67,30 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     ump,
     tenants,
     logger,
-    listener: (r: ProvisioningRequest) => cardsRef.current?.notify(r),
+    listener: (r: ProvisioningRequest) => {
+      cardsRef.current?.notify(r);
+      for (const n of pendingNotices(r)) cardsRef.current?.tell(n);
+    },
     onQueueMoved: (ids) => ids.forEach((id) => cardsRef.current?.refresh(id)),
     runner: { pollIntervalMs: config.umpTimeouts.pollIntervalMs, deployTimeoutMs: config.umpTimeouts.deployTimeoutMs },
     unverifiedTenantPolicy: config.tenant.unverifiedPolicy,
     access,
     limits: config.limits,
+    approval: config.approval,
     clock,
   });
+  const card: RequestCard = (r, view = {}) => progressCard(service, r, { ...view, refreshUserIds: people.approverUserIds() });
   const cards = (cardsRef.current = createCardUpdater({
     messenger: edge.messenger,
     clock,
     logger,
-    render: (r) => progressCard(service, r),
+    render: (r, target) => card(r, { target: target.kind === 'main' ? 'main' : 'approval' }),
     minIntervalMs: config.cardEditMinIntervalMs,
-    onMoved: (id, activityId) => service.recordCardMoved(id, activityId),
+    onMoved: (id, target, activityId) =>
+      target.kind === 'main' ? service.recordCardMoved(id, activityId) : service.recordLinkedCard(id, target.index, activityId),
+    onTold: (notice) => service.markNotified(notice.requestId, noticeEvent(notice.key)),
   }));
-  edge.route(buildRegistry(FEATURES, { service, logger, access }));
+  edge.route(buildRegistry(FEATURES, { service, logger, access, card }));
 
   const readiness: ReadinessCheck[] = [
     { name: 'store', check: () => store.ping() },

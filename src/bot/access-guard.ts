@@ -1,4 +1,4 @@
-import { ACTIONS_ON_A_REQUEST, type AccessPolicy, type Action } from '../provisioning/access';
+import { ACTIONS_ON_A_REQUEST, type AccessPolicy, type Action, type Decision } from '../provisioning/access';
 import type { ProvisioningRequest } from '../provisioning/request';
 import type { CommandSpec } from './registry';
 import type { Turn } from './turn';
@@ -19,6 +19,8 @@ export interface AccessGuard {
    * turn is answered (not found, another conversation's card, not allowed) and undefined returned.
    */
   request(turn: Turn, action: Action, requestId: unknown, via: 'card' | 'command'): Promise<ProvisioningRequest | undefined>;
+  /** Whether the actor may do `action` on this stored request from here (what their view of its card offers). */
+  allows(turn: Turn, action: Action, request: ProvisioningRequest, via: 'card' | 'command'): boolean;
 }
 
 const REQUEST_ID = /^REQ-[A-Z0-9]{6}$/i;
@@ -44,9 +46,10 @@ export function createAccessGuard(deps: {
     return open.length ? ` You can still use: ${open.join(', ')}.` : '';
   }
 
-  async function refuse(turn: Turn, action: Action, message: string) {
-    turn.log.info({ user: turn.actor.id, action }, 'refused by the access policy');
-    await refuseTurn(turn, `${message}${stillAllowed(turn)}`);
+  async function refuse(turn: Turn, action: Action, d: Extract<Decision, { allowed: false }>) {
+    turn.log.info({ user: turn.actor.id, action, reason: d.reason }, 'refused by the access policy');
+    // Someone without the role is shown what else they may do; a wrong card or one's own request needs no such list.
+    await refuseTurn(turn, d.reason === 'role' ? `${d.message}${stillAllowed(turn)}` : d.message);
   }
 
   return {
@@ -54,8 +57,11 @@ export function createAccessGuard(deps: {
     async check(turn, action) {
       const d = access.decide(turn.actor, action, { where: turn.address });
       if (d.allowed) return true;
-      await refuse(turn, action, d.message);
+      await refuse(turn, action, d);
       return false;
+    },
+    allows(turn, action, request, via) {
+      return access.decide(turn.actor, action, { request, where: turn.address, via }).allowed;
     },
     async request(turn, action, requestId, via) {
       if (!ACTIONS_ON_A_REQUEST.includes(action)) throw new Error(`${action} is not an action on a request`);
@@ -71,7 +77,7 @@ export function createAccessGuard(deps: {
       }
       const d = access.decide(turn.actor, action, { request, where: turn.address, via });
       if (d.allowed) return request;
-      await refuse(turn, action, d.message);
+      await refuse(turn, action, d);
       return undefined;
     },
   };

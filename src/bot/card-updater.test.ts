@@ -6,13 +6,13 @@ import type { ConversationAddress } from '../provisioning/conversation-address';
 import type { ProvisioningRequest, RequestState } from '../provisioning/request';
 import { CardUpdater, createCardUpdater } from './card-updater';
 import type { ConnectorFailure } from './connector-errors';
-import { DeliveryError, Messenger } from './messenger';
+import { DeliveryError, Messenger, type OutboundMessage } from './messenger';
 
 const T0 = Date.parse('2025-06-02T09:00:00.000Z');
 const MIN_INTERVAL = 1500;
 
 interface Call {
-  kind: 'post' | 'update';
+  kind: 'post' | 'update' | 'say';
   conversationId: string;
   messageId?: string;
   text: string;
@@ -47,6 +47,11 @@ class FakeMessenger implements Messenger {
 
   async update(to: ConversationAddress, messageId: string, card: AdaptiveCardJson): Promise<void> {
     this.record('update', to, card, messageId);
+  }
+
+  async say(to: ConversationAddress, message: OutboundMessage): Promise<string | undefined> {
+    this.record('say', to, { type: 'AdaptiveCard', body: [{ text: message.text }] });
+    return `said-${++this.posted}`;
   }
 
   sent(): Call[] {
@@ -98,7 +103,7 @@ describe('the card updater (fake clock, fake messenger)', () => {
       logger: createLogger({ level: 'info', pretty: false, destination: { write: (line: string) => void logs.push(JSON.parse(line)) } }),
       render,
       minIntervalMs: MIN_INTERVAL,
-      onMoved: async (id, activityId) => void moved.push([id, activityId]),
+      onMoved: async (id, target, activityId) => void moved.push([target.kind === 'main' ? id : `${id}#${target.index}`, activityId]),
       maxAttempts: 6,
       baseBackoffMs: 500,
     });
@@ -298,5 +303,52 @@ describe('the card updater (fake clock, fake messenger)', () => {
     await notify(req(4, 'failed', 2));
     await clock.advance(60_000);
     expect(messenger.calls.map((c) => c.text)).toEqual(['deploying 0']);
+  });
+
+  it('keeps a linked card (an approval card elsewhere) in step: posts it once, then edits it with every change', async () => {
+    const approvals = testAddress({ conversationId: 'approvals', kind: 'channel' });
+    const linked = { linkedCards: [{ conversation: approvals, purpose: 'approval' }] };
+    await notify(req(2, 'awaiting_approval', 0, linked));
+    expect(messenger.calls.map((c) => [c.kind, c.conversationId, c.messageId])).toEqual([
+      ['update', 'c1', 'm1'],
+      ['post', 'approvals', undefined],
+    ]);
+    expect(moved).toEqual([['REQ-1#0', 'posted-1']]);
+    // The next version still has no id for it (the store write may lag): the updater remembers.
+    await notify(req(3, 'queued', 0, linked));
+    await clock.advance(MIN_INTERVAL);
+    expect(messenger.calls.slice(2).map((c) => [c.kind, c.conversationId, c.messageId, c.text])).toEqual([
+      ['update', 'c1', 'm1', 'queued 0'],
+      ['update', 'approvals', 'posted-1', 'queued 0'],
+    ]);
+  });
+
+  it('sends a notice once per key, paced with the cards of its conversation', async () => {
+    const notice = { key: 'REQ-1:approved', requestId: 'REQ-1', to: testAddress({ conversationId: 'c1' }), message: { text: 'approved' } };
+    const told: string[] = [];
+    updater.stop();
+    updater = createCardUpdater({
+      messenger,
+      clock,
+      logger: createLogger({ level: 'silent', pretty: false }),
+      render,
+      minIntervalMs: MIN_INTERVAL,
+      onMoved: async () => undefined,
+      onTold: async (n) => void told.push(n.key),
+    });
+    await notify(req(2, 'queued', 0));
+    updater.tell(notice);
+    updater.tell(notice);
+    await flush();
+    expect(messenger.calls.map((c) => c.kind)).toEqual(['update']);
+    await clock.advance(MIN_INTERVAL);
+    expect(messenger.calls.map((c) => [c.kind, c.at, c.text])).toEqual([
+      ['update', 0, 'queued 0'],
+      ['say', MIN_INTERVAL, 'approved'],
+    ]);
+    expect(told).toEqual(['REQ-1:approved']);
+    updater.tell(notice);
+    await clock.advance(10 * MIN_INTERVAL);
+    expect(messenger.calls).toHaveLength(2);
   });
 });

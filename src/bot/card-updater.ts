@@ -1,51 +1,88 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { retrying } from '../outbound/resilience';
+import type { ConversationAddress } from '../provisioning/conversation-address';
 import { isTerminal, type ProvisioningRequest } from '../provisioning/request';
 import type { AdaptiveCardJson } from '../cards/render';
 import { botRemoved, describeConnectorError, isGone, retryBudget } from './connector-errors';
-import type { Messenger } from './messenger';
+import type { Messenger, OutboundMessage } from './messenger';
+
+/** Which message of a request: its own card, or one of its linked cards (e.g. the approval card). */
+export type CardTarget = { kind: 'main' } | { kind: 'linked'; index: number };
+
+/** A one-off message about a request (the requester told of an outcome), sent once per key. */
+export interface Notice {
+  /** `requestId:event`: the same notice is never sent twice by this process. */
+  key: string;
+  requestId: string;
+  to: ConversationAddress;
+  message: OutboundMessage;
+}
 
 export interface CardUpdaterDeps {
   messenger: Messenger;
   clock: Clock;
   logger: Logger;
-  render(req: ProvisioningRequest): AdaptiveCardJson;
-  /** Minimum gap between two edits in one conversation (Teams allows ~2/s sustained). */
+  render(req: ProvisioningRequest, target: CardTarget): AdaptiveCardJson;
+  /** Minimum gap between two sends in one conversation (Teams allows ~2/s sustained). */
   minIntervalMs: number;
-  /** The card was re-posted as a new message: remember its id for later edits. */
-  onMoved(requestId: string, activityId: string): Promise<void>;
-  /** Attempts per edit for the most patient failures (429, 503, 412, no answer). */
+  /** A card was (re-)posted as a new message: remember its id for later edits. */
+  onMoved(requestId: string, target: CardTarget, activityId: string): Promise<void>;
+  /** A notice went out. */
+  onTold?(notice: Notice): Promise<void>;
+  /** Attempts per send for the most patient failures (429, 503, 412, no answer). */
   maxAttempts?: number;
   baseBackoffMs?: number;
 }
 
 export interface CardUpdater {
-  /** Schedules the card of this request to show its latest state; coalesces bursts. Never throws. */
+  /** Schedules every card of this request to show its latest state; coalesces bursts. Never throws. */
   notify(req: ProvisioningRequest): void;
-  /** Renders this request's card again from its latest state (what it shows besides the record changed, e.g. its queue place). */
+  /** Renders this request's cards again from its latest state (what they show besides the record changed, e.g. its queue place). */
   refresh(requestId: string): void;
+  /** Sends a one-off message, paced with the cards of its conversation. Never throws. */
+  tell(notice: Notice): void;
   /** Resolves when nothing is pending or being sent (tests, shutdown). */
   idle(): Promise<void>;
   stop(): void;
 }
 
-interface Entry {
+interface Job {
+  busy: boolean;
+  scheduled: boolean;
+  conversationId(): string;
+  run(): Promise<void>;
+}
+
+interface CardEntry extends Job {
+  requestId: string;
+  target: CardTarget;
   latest: ProvisioningRequest;
   sentJson?: string;
   activityId?: string;
-  busy: boolean;
-  scheduled: boolean;
   dead?: boolean;
 }
 
+const keyOf = (id: string, t: CardTarget) => (t.kind === 'main' ? `${id}#main` : `${id}#linked:${t.index}`);
+const targetsOf = (r: ProvisioningRequest): CardTarget[] => [{ kind: 'main' }, ...r.linkedCards.map((_, index) => ({ kind: 'linked' as const, index }))];
+
+/** Where a target lives and the message it was last known as. */
+function placeOf(r: ProvisioningRequest, t: CardTarget): { to: ConversationAddress; activityId?: string } {
+  if (t.kind === 'main') return { to: r.conversation, activityId: r.cardActivityId };
+  const l = r.linkedCards[t.index];
+  return { to: l.conversation, activityId: l.activityId };
+}
+
 /**
- * Keeps each request's card in step with the store: one edit per real change, spaced per
- * conversation, retried on Teams' transient answers, re-posted when the message is gone.
+ * Keeps each request's cards in step with the store (one edit per real change, re-posted when the
+ * message is gone) and sends the notices about it, all spaced per conversation and retried on
+ * Teams' transient answers.
  */
 export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
   const { clock, messenger } = deps;
-  const entries = new Map<string, Entry>();
+  const cards = new Map<string, CardEntry>();
+  const notices = new Map<string, Job>();
+  const told = new Set<string>();
   const nextSlot = new Map<string, number>();
   const idleWaiters: (() => void)[] = [];
   const maxAttempts = deps.maxAttempts ?? 6;
@@ -58,27 +95,28 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
   };
   const stopping = new AbortController();
 
-  const pending = () => [...entries.values()].some((e) => e.busy || e.scheduled);
+  /** Takes this conversation's next slot: called right before something is really sent. */
+  const takeSlot = (conversationId: string) => nextSlot.set(conversationId, clock.now().getTime() + deps.minIntervalMs);
+  const pending = () => [...cards.values(), ...notices.values()].some((e) => e.busy || e.scheduled);
   const checkIdle = () => {
     if (!pending()) idleWaiters.splice(0).forEach((r) => r());
   };
-  const convId = (r: ProvisioningRequest) => r.conversation.conversationId;
 
-  function schedule(e: Entry) {
-    if (e.busy || e.scheduled || stopping.signal.aborted || e.dead) return;
+  function schedule(e: Job) {
+    if (e.busy || e.scheduled || stopping.signal.aborted || (e as CardEntry).dead) return;
     e.scheduled = true;
-    const wait = Math.max(0, (nextSlot.get(convId(e.latest)) ?? 0) - clock.now().getTime());
+    const wait = Math.max(0, (nextSlot.get(e.conversationId()) ?? 0) - clock.now().getTime());
     void clock.sleep(wait, stopping.signal).then(() => {
       e.scheduled = false;
       if (stopping.signal.aborted) checkIdle();
-      // Another request of this conversation took the slot while this one waited: wait for the next.
-      else if ((nextSlot.get(convId(e.latest)) ?? 0) > clock.now().getTime()) schedule(e);
-      else void send(e);
+      // Another message of this conversation took the slot while this one waited: wait for the next.
+      else if ((nextSlot.get(e.conversationId()) ?? 0) > clock.now().getTime()) schedule(e);
+      else void e.run();
     });
   }
 
   /** On top of botbuilder's own retries: how many more depends on what the connector said. */
-  function withRetry<T>(what: string, fn: () => Promise<T>, req: ProvisioningRequest): Promise<T> {
+  function withRetry<T>(what: string, requestId: string, fn: () => Promise<T>): Promise<T> {
     return retrying(fn, {
       policy,
       retryable: () => true,
@@ -88,23 +126,36 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
       signal: stopping.signal,
       onRetry: (err, attempt, backoffMs) => {
         const f = describeConnectorError(err);
-        deps.logger.warn({ requestId: req.id, status: f.status, code: f.code, attempt, backoffMs }, `${what}: connector busy, retrying`);
+        deps.logger.warn({ requestId, status: f.status, code: f.code, attempt, backoffMs }, `${what}: connector busy, retrying`);
       },
     });
   }
 
-  async function send(e: Entry) {
+  /** Logs a failed send; true when the bot is gone from that conversation for good. */
+  function failed(err: unknown, requestId: string, what: 'card update' | 'notice'): boolean {
+    const f = describeConnectorError(err);
+    if (botRemoved(f)) {
+      const lost = what === 'card update' ? 'the card will not be updated' : 'the notice is dropped';
+      deps.logger.warn({ requestId, status: f.status, code: f.code }, `bot is no longer in the conversation; ${lost} (the request itself goes on)`);
+      return true;
+    }
+    deps.logger.error({ requestId, status: f.status, code: f.code, err: { message: (err as Error)?.message } }, `${what} failed`);
+    return false;
+  }
+
+  async function sendCard(e: CardEntry) {
     e.busy = true;
     const req = e.latest;
     try {
-      const card = deps.render(req);
+      const card = deps.render(req, e.target);
       const json = JSON.stringify(card);
       if (json === e.sentJson) return;
-      const activityId = e.activityId ?? req.cardActivityId;
-      nextSlot.set(convId(req), clock.now().getTime() + deps.minIntervalMs);
+      const { to, activityId: stored } = placeOf(req, e.target);
+      takeSlot(to.conversationId);
+      const activityId = e.activityId ?? stored;
       if (activityId) {
         try {
-          await withRetry('edit card', () => messenger.update(req.conversation, activityId, card), req);
+          await withRetry('edit card', req.id, () => messenger.update(to, activityId, card));
           e.sentJson = json;
           return;
         } catch (err) {
@@ -113,53 +164,87 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
           deps.logger.warn({ requestId: req.id, status: f.status, code: f.code }, 'card can no longer be edited; posting it again');
         }
       }
-      const newId = await withRetry('post card', () => messenger.post(req.conversation, card), req);
+      const newId = await withRetry('post card', req.id, () => messenger.post(to, card));
       e.sentJson = json;
       if (newId) {
         e.activityId = newId;
-        await deps.onMoved(req.id, newId);
+        await deps.onMoved(req.id, e.target, newId);
       }
     } catch (err) {
-      const f = describeConnectorError(err);
-      if (botRemoved(f)) {
-        e.dead = true;
-        deps.logger.warn(
-          { requestId: req.id, status: f.status, code: f.code },
-          'bot is no longer in the conversation; the card will not be updated (the request itself goes on)',
-        );
-      } else {
-        deps.logger.error({ requestId: req.id, status: f.status, code: f.code, err: { message: (err as Error)?.message } }, 'card update failed');
-      }
+      if (failed(err, req.id, 'card update')) e.dead = true;
     } finally {
       e.busy = false;
       // A dead entry stays (so later changes are not sent) until its request ends.
       if (e.latest !== req) schedule(e);
-      else if (isTerminal(req.state)) entries.delete(req.id);
+      else if (isTerminal(req.state)) cards.delete(keyOf(req.id, e.target));
       checkIdle();
     }
+  }
+
+  function cardEntry(req: ProvisioningRequest, target: CardTarget): CardEntry {
+    const e: CardEntry = {
+      requestId: req.id,
+      target,
+      latest: req,
+      busy: false,
+      scheduled: false,
+      conversationId: () => placeOf(e.latest, target).to.conversationId,
+      run: () => sendCard(e),
+    };
+    return e;
   }
 
   return {
     notify(req) {
       if (stopping.signal.aborted) return;
-      const e = entries.get(req.id);
-      if (!e) {
-        const entry: Entry = { latest: req, busy: false, scheduled: false };
-        entries.set(req.id, entry);
-        schedule(entry);
-        return;
+      for (const target of targetsOf(req)) {
+        const key = keyOf(req.id, target);
+        const e = cards.get(key);
+        if (!e) {
+          const entry = cardEntry(req, target);
+          cards.set(key, entry);
+          schedule(entry);
+          continue;
+        }
+        if (req.version < e.latest.version) continue;
+        if (e.dead) {
+          if (isTerminal(req.state)) cards.delete(key);
+          continue;
+        }
+        e.latest = req;
+        schedule(e);
       }
-      if (req.version < e.latest.version) return;
-      if (e.dead) {
-        if (isTerminal(req.state)) entries.delete(req.id);
-        return;
-      }
-      e.latest = req;
-      schedule(e);
     },
     refresh(requestId) {
-      const e = entries.get(requestId);
-      if (e && !e.dead && !stopping.signal.aborted) schedule(e);
+      if (stopping.signal.aborted) return;
+      for (const e of cards.values()) if (e.requestId === requestId && !e.dead) schedule(e);
+    },
+    tell(notice) {
+      if (stopping.signal.aborted || told.has(notice.key) || notices.has(notice.key)) return;
+      const job: Job = {
+        busy: false,
+        scheduled: false,
+        conversationId: () => notice.to.conversationId,
+        run: async () => {
+          job.busy = true;
+          takeSlot(notice.to.conversationId);
+          try {
+            await withRetry('notice', notice.requestId, () => messenger.say(notice.to, notice.message));
+            told.add(notice.key);
+            // Bounded: the store's `notified` is what survives; this only stops doubles within a run.
+            if (told.size > 10_000) told.delete(told.values().next().value!);
+            await deps.onTold?.(notice);
+          } catch (err) {
+            failed(err, notice.requestId, 'notice');
+          } finally {
+            job.busy = false;
+            notices.delete(notice.key);
+            checkIdle();
+          }
+        },
+      };
+      notices.set(notice.key, job);
+      schedule(job);
     },
     idle() {
       if (!pending()) return Promise.resolve();

@@ -11,6 +11,14 @@ export interface Messenger {
   post(to: ConversationAddress, card: AdaptiveCardJson): Promise<string | undefined>;
   /** Replaces the card in message `messageId`. */
   update(to: ConversationAddress, messageId: string, card: AdaptiveCardJson): Promise<void>;
+  /** Posts a text message (Markdown), optionally @mentioning someone (`<at>Name</at>` in the text). */
+  say(to: ConversationAddress, message: OutboundMessage): Promise<string | undefined>;
+}
+
+export interface OutboundMessage {
+  text: string;
+  /** The person the text's `<at>name</at>` names: their Teams user id and display name. */
+  mention?: { userId: string; name: string };
 }
 
 /** The Bot Connector refused or did not answer; what it said, read from the SDK's error. */

@@ -1,9 +1,21 @@
-import { renderProgressCard } from '../cards/progress-card';
+import { renderProgressCard, type ProgressView } from '../cards/progress-card';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { ProvisioningRequest } from '../provisioning/request';
 import type { ProvisioningService } from '../provisioning/service';
 
-/** A request's card as everyone sees it now: with its place in the deployment queue while it waits. */
-export function progressCard(service: Pick<ProvisioningService, 'queuePosition' | 'maxConcurrentDeployments'>, r: ProvisioningRequest): AdaptiveCardJson {
-  return renderProgressCard(r, { queuePosition: service.queuePosition(r.id), maxConcurrent: service.maxConcurrentDeployments });
+/**
+ * A request's card as it is now: with its place in the deployment queue while it waits, and the
+ * users whose Teams refreshes it into their own view while it waits for approval.
+ */
+export function progressCard(
+  service: Pick<ProvisioningService, 'queuePosition' | 'maxConcurrentDeployments' | 'allowSelfApproval'>,
+  r: ProvisioningRequest,
+  view: Pick<ProgressView, 'target' | 'viewer' | 'refreshUserIds'> = {},
+): AdaptiveCardJson {
+  return renderProgressCard(r, {
+    ...view,
+    queuePosition: service.queuePosition(r.id),
+    maxConcurrent: service.maxConcurrentDeployments,
+    allowSelfApproval: service.allowSelfApproval,
+  });
 }

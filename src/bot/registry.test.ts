@@ -12,7 +12,12 @@ import { testAddress } from '../../test/helpers/fixtures';
 
 const ROOT = path.join(__dirname, '../..');
 const access = createAccessPolicy({ requesters: ['aad-requester'], approvers: [], admins: [], contact: 'the NOC lead' });
-const deps = { service: {} as ProvisioningService, logger: createLogger({ level: 'silent', pretty: false }), access };
+const deps = {
+  service: {} as ProvisioningService,
+  logger: createLogger({ level: 'silent', pretty: false }),
+  access,
+  card: () => ({ type: 'AdaptiveCard' as const }),
+};
 const featureDeps = (commands = declaredCommands(FEATURES)) => ({
   ...deps,
   commands,

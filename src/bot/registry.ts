@@ -1,6 +1,9 @@
 import type { Logger } from '../logger';
 import type { AccessPolicy, Action } from '../provisioning/access';
 import type { ProvisioningService } from '../provisioning/service';
+import type { ProvisioningRequest } from '../provisioning/request';
+import type { ProgressView } from '../cards/progress-card';
+import type { AdaptiveCardJson } from '../cards/render';
 import { createAccessGuard, type AccessGuard } from './access-guard';
 import { findCommand, suggestCommand, type CommandWords } from './commands';
 import type { ActionHandler, CommandHandler, EventHandler, Turn } from './turn';
@@ -40,12 +43,17 @@ export interface FeatureDeps {
   commands: readonly CommandSpec[];
   /** The access policy, as the edge asks it. */
   guard: AccessGuard;
+  /** A request's card as it is now (queue place, refresh list), optionally one user's view of it. */
+  card: RequestCard;
 }
+
+export type RequestCard = (r: ProvisioningRequest, view?: Pick<ProgressView, 'target' | 'viewer'>) => AdaptiveCardJson;
 
 export interface RegistryDeps {
   service: ProvisioningService;
   logger: Logger;
   access: AccessPolicy;
+  card: RequestCard;
 }
 
 export interface FeatureHandlers {
@@ -137,7 +145,7 @@ export function registryProblems(features: readonly Feature[], built: readonly F
 export function buildRegistry(features: readonly Feature[], deps: RegistryDeps): Registry {
   const commands = declaredCommands(features);
   const guard = createAccessGuard({ access: deps.access, requests: deps.service, commands });
-  const built = features.map((f) => f.create({ service: deps.service, logger: deps.logger, commands, guard }));
+  const built = features.map((f) => f.create({ service: deps.service, logger: deps.logger, commands, guard, card: deps.card }));
   const problems = registryProblems(features, built);
   if (problems.length) throw new RegistryError(problems);
   const guarded =

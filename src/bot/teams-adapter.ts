@@ -94,7 +94,7 @@ function turnOf(ctx: TurnContext, fallbackLogger: Logger): Turn {
   const invoke = a.type === 'invoke';
   return {
     // The Entra object id when Teams provides it, the channel account id otherwise.
-    actor: { id: from.aadObjectId ?? from.id, name: from.name ?? from.id, aadObjectId: from.aadObjectId },
+    actor: { id: from.aadObjectId ?? from.id, name: from.name ?? from.id, aadObjectId: from.aadObjectId, userId: from.id },
     address,
     botName: a.recipient?.name ?? 'bot',
     activityId: a.id,
@@ -210,6 +210,17 @@ export function createTeamsEdge(deps: { config: Config; logger: Logger; gate: Tu
       update: (to, messageId, card) =>
         inConversation(to, async (ctx) => {
           await ctx.updateActivity({ ...cardActivity(card), id: messageId });
+        }),
+      say: (to, message) =>
+        inConversation(to, async (ctx) => {
+          const m = message.mention;
+          const activity: Partial<Activity> = {
+            type: 'message',
+            text: message.text,
+            textFormat: 'markdown',
+            ...(m ? { entities: [{ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.userId, name: m.name } }] } : {}),
+          };
+          return (await ctx.sendActivity(activity))?.id;
         }),
     },
 

@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { AccessPolicy } from '../provisioning/access';
 import { createRateWindow, formatWait } from '../provisioning/rate-limit';
 import { refuseTurn } from './access-guard';
+import type { PeopleDirectory } from './people';
 import type { Turn } from './turn';
 
 /**
@@ -18,7 +19,7 @@ export type TurnGate = (turn: Turn, kind: TurnKind) => Promise<boolean>;
 
 export const NOT_AVAILABLE = 'This bot is not available to your organisation.';
 
-export function createTurnGate(deps: { access: AccessPolicy; commandsPerMinute: number; clock: Clock; logger: Logger }): TurnGate {
+export function createTurnGate(deps: { access: AccessPolicy; commandsPerMinute: number; clock: Clock; logger: Logger; people?: PeopleDirectory }): TurnGate {
   const { access, logger } = deps;
   const commands = createRateWindow({ limit: deps.commandsPerMinute, windowMs: 60_000, clock: deps.clock });
   // One refusal per conversation per window: a foreign tenant cannot make the bot talk at will.
@@ -34,6 +35,7 @@ export function createTurnGate(deps: { access: AccessPolicy; commandsPerMinute: 
       else if (kind === 'command' && refusals.hit(turn.address.conversationId).ok) await turn.send(NOT_AVAILABLE);
       return false;
     }
+    deps.people?.seen(turn.actor);
     if (kind !== 'command') return true;
     const v = commands.hit(turn.actor.id);
     if (v.ok) return true;

@@ -13,6 +13,23 @@ export const EXPECTED_STEPS: { label: string; match: RegExp }[] = [
 /** Keeps the message well under Teams' size limit however long the server's step list gets. */
 export const MAX_STEPS_SHOWN = 40;
 
+/** "24 hours", "30 minutes", "1 day 6 hours": a span as people say it (approval times). */
+export function formatSpan(ms: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+  ];
+  const parts: string[] = [];
+  let rest = Math.max(0, Math.round(ms / 60_000) * 60_000);
+  for (const [size, name] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 && parts.length < 2) parts.push(`${n} ${name}${n === 1 ? '' : 's'}`);
+  }
+  return parts.join(' ') || 'less than a minute';
+}
+
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   const h = Math.floor(s / 3600);
@@ -24,12 +41,15 @@ export function formatDuration(ms: number): string {
 const MASK = '•••••••• (hidden)';
 const paramLabel = (k: string) => escapeMarkdown(parameterName(k));
 const STATUS: Record<ProvisioningRequest['state'], { title: string; style: string; line: string }> = {
+  awaiting_approval: { title: 'Waiting for approval', style: 'warning', line: 'An approver must approve this request before anything is sent to Live Platform.' },
   queued: { title: 'Queued', style: 'emphasis', line: 'Waiting for a free place: nothing has been sent to Live Platform yet.' },
   submitted: { title: 'Creating', style: 'accent', line: 'Sending the request to Live Platform…' },
   deploying: { title: 'Deploying', style: 'accent', line: 'Live Platform is deploying the customer. This card updates as each step completes.' },
   deployed: { title: 'Deployed', style: 'good', line: 'The customer is deployed.' },
   failed: { title: 'Failed', style: 'attention', line: 'The deployment did not complete.' },
   cancelled: { title: 'Cancelled', style: 'default', line: 'Cancelled before anything was sent to Live Platform: nothing was created.' },
+  rejected: { title: 'Rejected', style: 'attention', line: 'An approver rejected this request: nothing was sent to Live Platform.' },
+  expired: { title: 'Expired', style: 'default', line: 'No approver decided in time: nothing was sent to Live Platform.' },
 };
 
 /** What the card shows besides the stored request. */
@@ -39,9 +59,70 @@ export interface ProgressView {
   queuePosition?: number;
   /** How many deployments run at once (MAX_CONCURRENT_DEPLOYMENTS), to explain the wait. */
   maxConcurrent?: number;
+  /** Its own card (where it was asked), or its approval card in the approvers' channel. */
+  target?: 'main' | 'approval';
+  /**
+   * A user-specific view (the answer to a refresh or a click) and what that user may do; undefined
+   * for the shared card everyone in the conversation sees.
+   */
+  viewer?: ViewerRights;
+  /** Users whose Teams client refreshes the shared card of a request waiting for approval on its own (max 60). */
+  refreshUserIds?: readonly string[];
+  /** Approvers may approve their own requests here (said on the card). */
+  allowSelfApproval?: boolean;
+}
+
+export interface ViewerRights {
+  canApprove: boolean;
+  canReject: boolean;
+  canCancel: boolean;
+  /** Why this viewer sees no decision buttons, when they might expect them. */
+  note?: string;
+}
+
+const MAX_REFRESH_USERS = 60;
+
+/** What the buttons of this card are, for the shared card or a user's view. */
+function actionsOf(r: ProvisioningRequest, view: ProgressView) {
+  const awaiting = r.state === 'awaiting_approval';
+  const none = { canApprove: false, canReject: false, canCancel: false, canShowActions: false, hasRefresh: false, viewerNote: '' };
+  if (view.viewer) {
+    const v = view.viewer;
+    return {
+      ...none,
+      canApprove: awaiting && v.canApprove,
+      canReject: awaiting && v.canReject,
+      canCancel: (awaiting || r.state === 'queued') && v.canCancel,
+      viewerNote: awaiting && v.note ? escapeMarkdown(v.note) : '',
+    };
+  }
+  if (r.state === 'queued') return { ...none, canCancel: true };
+  if (!awaiting) return none;
+  // A personal chat is the requester's alone: their card offers Cancel. Elsewhere the shared card is
+  // read-only; each user's Teams refreshes it into their own view (approvers get the buttons), and
+  // clients that do not refresh on their own get a button that asks for it.
+  if (r.conversation.kind === 'personal' && view.target !== 'approval') return { ...none, canCancel: true };
+  const ids = [...new Set([r.requestedBy.userId, ...(view.refreshUserIds ?? [])].filter((x): x is string => !!x))].slice(0, MAX_REFRESH_USERS);
+  return { ...none, canShowActions: true, hasRefresh: true, refreshUserIds: ids };
+}
+
+/** "Approved by Adele Vance at 10:42 UTC" and the like, for the status line and the facts. */
+function approvalLine(r: ProvisioningRequest, view: ProgressView): string | undefined {
+  const a = r.approval;
+  if (!a) return undefined;
+  const d = a.decision;
+  if (d?.outcome === 'approved') return `Approved by ${escapeMarkdown(d.by?.name ?? 'an approver')} at ${clockTime(d.at)}`;
+  if (d?.outcome === 'rejected') return `Rejected by ${escapeMarkdown(d.by?.name ?? 'an approver')} at ${clockTime(d.at)}${d.reason ? ` — ${escapeMarkdown(d.reason)}` : ''}`;
+  if (d?.outcome === 'expired') return `Expired at ${clockTime(a.expiresAt)}: no approver decided within ${formatSpan(Date.parse(a.expiresAt) - Date.parse(a.requestedAt))}`;
+  if (r.state === 'cancelled') return undefined;
+  const where = view.target === 'approval' || r.conversation.kind !== 'personal' ? 'on this card' : "in the approvers' channel";
+  return `Waiting for an approver ${where}; expires at ${clockTime(a.expiresAt)} on ${a.expiresAt.slice(0, 10)}${view.allowSelfApproval ? ' (self-approval is allowed here)' : ''}`;
 }
 
 function statusLine(r: ProvisioningRequest, view: ProgressView): string {
+  if (r.state === 'awaiting_approval' || r.state === 'rejected' || r.state === 'expired') {
+    return `${STATUS[r.state].line} ${approvalLine(r, view) ?? ''}.`.replace(/\.\.$/, '.');
+  }
   if (r.state === 'queued' && view.queuePosition !== undefined) {
     const cap = view.maxConcurrent ? `Live Platform deploys at most ${view.maxConcurrent} customer${view.maxConcurrent === 1 ? '' : 's'} at once; ` : '';
     return `Queued — position ${view.queuePosition}. ${cap}this request starts when a place frees up. Nothing has been sent to Live Platform yet.`;
@@ -95,6 +176,8 @@ export function renderProgressCard(r: ProvisioningRequest, view: ProgressView = 
     { title: 'Customer type', value: c.ovocCustomerType },
     { title: 'SBC / scripts', value: `SBC ${c.siteLocation.sbcId} · onboarding ${c.siteLocation.sbcOnboardingScript} · cleanup ${c.siteLocation.sbcCleanupScript}` },
   ];
+  const approval = approvalLine(r, view);
+  if (approval) facts.splice(2, 0, { title: 'Approval', value: approval });
   if (c.channelId) facts.push({ title: 'Channel', value: escapeMarkdown(c.channelId) });
   if (c.lcCustomerId) facts.push({ title: 'Parent customer', value: escapeMarkdown(c.lcCustomerId) });
   for (const [k, v] of Object.entries(c.scriptParameters)) facts.push({ title: paramLabel(k), value: escapeMarkdown(v) });
@@ -107,15 +190,15 @@ export function renderProgressCard(r: ProvisioningRequest, view: ProgressView = 
     hiddenSteps = `${steps.length - MAX_STEPS_SHOWN} earlier steps not shown.`;
     steps = steps.slice(-MAX_STEPS_SHOWN);
   }
-  if (running && r.state === 'queued') {
-    steps.push({ icon: ICON.pending, iconColor: 'Default', text: 'Waiting in the queue', color: 'Default', weight: 'Bolder', time: '' });
-  }
+  // Before Live Platform: what it waits for now is the running step, the deployment's steps are to come.
+  const waitingFor = r.state === 'awaiting_approval' ? 'Waiting for approval' : r.state === 'queued' ? 'Waiting in the queue' : undefined;
+  if (running && waitingFor) steps.push({ icon: ICON.running, iconColor: 'Accent', text: waitingFor, color: 'Default', weight: 'Bolder', time: '' });
   if (running) {
     const pending = EXPECTED_STEPS.filter((e) => !r.steps.some((s) => e.match.test(s.message)));
     const sending = r.state === 'submitted' && r.steps.length === 0;
     if (sending) steps.push({ icon: ICON.running, iconColor: 'Accent', text: 'Sending to Live Platform', color: 'Default', weight: 'Bolder', time: '' });
     pending.forEach((p, i) => {
-      const current = i === 0 && !sending;
+      const current = i === 0 && !sending && !waitingFor;
       steps.push({ icon: current ? ICON.running : ICON.pending, iconColor: current ? 'Accent' : 'Default', text: p.label, color: 'Default', weight: current ? 'Bolder' : 'Lighter', time: '' });
     });
   }
@@ -156,7 +239,8 @@ export function renderProgressCard(r: ProvisioningRequest, view: ProgressView = 
     failureFacts,
     failureHint: f ? escapeMarkdown(f.hint) : '',
     requestId: r.id,
-    canCancel: r.state === 'queued',
+    refreshUserIds: [],
+    ...actionsOf(r, view),
     footer: `${r.id} · ${running ? `running for ${formatDuration(end - start)}` : `finished after ${formatDuration(end - start)}`}${r.ump.mode ? ` · progress: ${r.ump.mode}` : ''}${r.ump.adopted ? ' · adopted after an uncertain create' : ''}`,
   });
 }

@@ -44,6 +44,7 @@ const baseRequest: ProvisioningRequest = {
   },
   conversation: testAddress(),
   linkedCards: [],
+  notified: [],
   ump: { mode: 'poll' },
   steps: [
     { level: 'Information', message: 'MsTenantid is valid', at: '2026-01-01T00:00:01.000Z' },

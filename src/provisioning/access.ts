@@ -108,6 +108,8 @@ export function createAccessPolicy(rules: AccessRules): AccessPolicy {
         case 'seeOtherCustomers':
           return mine.has('admin') ? ALLOW : refuse('role', 'Only admins may see other customers.');
         case 'view':
+          // Some request of theirs, or of a conversation they are in: anyone may ask to see one.
+          if (!r) return ALLOW;
           // Everyone in the request's conversation sees its card anyway; elsewhere its requester, approvers and admins.
           if (mine.has('admin') || mine.has('approver') || own) return ALLOW;
           if (r && ctx.where && requestConversations(r).includes(conversationRoot(ctx.where.conversationId))) return ALLOW;

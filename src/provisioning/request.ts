@@ -7,14 +7,15 @@ import { ConversationAddressSchema, upgradeAddress } from './conversation-addres
  * updater and the cards ask it. Adding a state (awaiting approval, queued, cancelled) is one entry
  * here plus how the progress card renders it (a Record over RequestState, so the compiler asks).
  *
- *   queued ──a place frees up──▶ submitted ──create sent──▶ deploying ──▶ deployed
- *     │                              │                          │
- *     └──▶ cancelled                 └──────────────▶ failed ◀──┘
+ *   awaiting_approval ──approved──▶ queued ──a place frees up──▶ submitted ──create sent──▶ deploying ──▶ deployed
+ *     │   │   └──▶ rejected / expired   │                              │                          │
+ *     └───┴──────────▶ cancelled ◀──────┘                              └──────────────▶ failed ◀──┘
  *
- * `queued` waits for one of MAX_CONCURRENT_DEPLOYMENTS places (deployment-queue.ts); the runner
- * works on `submitted` and `deploying` only, so those are what talks to Live Platform.
+ * `awaiting_approval` waits for an approver (nothing is sent to Live Platform); `queued` waits for
+ * one of MAX_CONCURRENT_DEPLOYMENTS places (deployment-queue.ts); the runner works on `submitted`
+ * and `deploying` only, so those are what talks to Live Platform.
  */
-export const REQUEST_STATES = ['queued', 'submitted', 'deploying', 'deployed', 'failed', 'cancelled'] as const;
+export const REQUEST_STATES = ['awaiting_approval', 'queued', 'submitted', 'deploying', 'deployed', 'failed', 'cancelled', 'rejected', 'expired'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 export interface StateBehaviour {
@@ -34,12 +35,21 @@ export interface StateBehaviour {
 }
 
 export const STATES: Readonly<Record<RequestState, StateBehaviour>> = {
+  awaiting_approval: {
+    terminal: false,
+    runnerWorks: false,
+    holdsShortName: true,
+    deployClockRuns: false,
+    next: ['queued', 'rejected', 'expired', 'cancelled'],
+  },
   queued: { terminal: false, runnerWorks: false, holdsShortName: true, deployClockRuns: false, next: ['submitted', 'cancelled', 'failed'] },
   submitted: { terminal: false, runnerWorks: true, holdsShortName: true, deployClockRuns: true, next: ['deploying', 'deployed', 'failed'] },
   deploying: { terminal: false, runnerWorks: true, holdsShortName: true, deployClockRuns: true, next: ['deploying', 'deployed', 'failed'] },
   deployed: { terminal: true, runnerWorks: false, holdsShortName: false, deployClockRuns: false, next: [] },
   failed: { terminal: true, runnerWorks: false, holdsShortName: false, deployClockRuns: false, next: [] },
   cancelled: { terminal: true, runnerWorks: false, holdsShortName: false, deployClockRuns: false, next: [] },
+  rejected: { terminal: true, runnerWorks: false, holdsShortName: false, deployClockRuns: false, next: [] },
+  expired: { terminal: true, runnerWorks: false, holdsShortName: false, deployClockRuns: false, next: [] },
 };
 
 export function canTransition(from: RequestState, to: RequestState): boolean {
@@ -68,7 +78,14 @@ export function deployDeadline(req: Pick<ProvisioningRequest, 'state' | 'ump'>, 
   return Date.parse(req.ump.createAttemptedAt) + timeoutMs;
 }
 
-export const ActorSchema = z.object({ id: z.string(), name: z.string(), aadObjectId: z.string().optional() });
+export const ActorSchema = z.object({
+  /** The Entra object id when Teams gives one, the channel account id otherwise. */
+  id: z.string(),
+  name: z.string(),
+  aadObjectId: z.string().optional(),
+  /** The Teams user id (29:…) in this bot's conversations: what a mention or a card refresh names. */
+  userId: z.string().optional(),
+});
 export type Actor = z.infer<typeof ActorSchema>;
 
 export const StepSchema = z.object({ level: z.string(), message: z.string(), at: z.string() });
@@ -122,6 +139,20 @@ export const RequestSchema = z.object({
   /** When it joined the queue for a deployment place: the queue's order (strictly increasing per process). */
   queuedAt: z.string().optional(),
   cancelled: z.object({ by: ActorSchema, at: z.string(), reason: z.string().optional() }).optional(),
+  /** Present when the request needs (or needed) an approver's decision. */
+  approval: z
+    .object({
+      requestedAt: z.string(),
+      /** No decision by then: the request expires. */
+      expiresAt: z.string(),
+      /** The approver's yes or no, or the expiry. */
+      decision: z
+        .object({ outcome: z.enum(['approved', 'rejected', 'expired']), by: ActorSchema.optional(), at: z.string(), reason: z.string().optional() })
+        .optional(),
+    })
+    .optional(),
+  /** What the requester was told already (approved, rejected, deployed, …), so a restart does not tell it twice. */
+  notified: z.array(z.string()).default([]),
   ump: z
     .object({
       mode: z.enum(['sync', 'poll', 'task']).optional(),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { UMP_KEYS_TEXT } from '../config';
+import { type ApprovalSettings, UMP_KEYS_TEXT } from '../config';
+import { createApprovals, type Decided } from './approvals';
 import type { Logger } from '../logger';
 import type { CustomerSummary, OnboardingScript } from '../ump/types';
 import type { FieldErrors } from './customer-input';
@@ -50,8 +51,21 @@ export interface ProvisioningService {
   prefetch(): void;
   /** The card for a request moved (the old message could not be edited any more). */
   recordCardMoved(id: string, activityId: string): Promise<void>;
+  /** A linked card (e.g. the approval card) was posted, or re-posted, as this message. */
+  recordLinkedCard(id: string, index: number, activityId: string): Promise<void>;
+  /** The requester was told of `event` (approved, deployed, …): not again after a restart. */
+  markNotified(id: string, event: string): Promise<void>;
   /** A stored request, or undefined. */
   get(id: string): Promise<ProvisioningRequest | undefined>;
+  /** An approver's yes: the request joins the deployment queue. First decision wins. */
+  approve(id: string, by: Actor): Promise<Decided>;
+  /** An approver's no, with the reason the requester is told. */
+  reject(id: string, by: Actor, reason: unknown): Promise<Decided>;
+  /** Why a request made here cannot be accepted at all (approval needed, no approver), or undefined. */
+  approvalBlocked(where: ConversationAddress): string | undefined;
+  /** Whether requests made here wait for an approver. */
+  needsApproval(where: ConversationAddress): boolean;
+  readonly allowSelfApproval: boolean;
   /** Stops a request that has not reached Live Platform yet (queued). Who may is the access policy's call, made before. */
   cancel(id: string, by: Actor, reason?: string): Promise<CancelResult>;
   /** Why `actor` cannot submit another request right now (the per-user create limit), or undefined. */
@@ -77,6 +91,7 @@ export interface ServiceDeps {
   unverifiedTenantPolicy: 'block' | 'warn';
   access: AccessPolicy;
   limits: { createsPerHour: number; maxConcurrentDeployments: number };
+  approval: ApprovalSettings;
   /** Queued requests whose place changed (their cards show it). */
   onQueueMoved?(ids: readonly string[]): void;
   /** How long a submit may wait for the Live Platform duplicate check before relying on the server's own. */
@@ -120,6 +135,19 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     return new Date(lastQueuedAt).toISOString();
   };
 
+  const approvals = createApprovals({ settings: deps.approval, writer: notifyingWriter, queue, clock, logger, queueStamp });
+  const noApprover = () => deps.access.rules.approvers.length === 0;
+  if (deps.approval.policy !== 'none' && noApprover()) {
+    logger.warn(
+      { policy: deps.approval.policy },
+      'APPROVAL_POLICY needs approvers but APPROVERS is empty: requests that need an approval are refused until approvers are configured',
+    );
+  }
+  const approvalBlocked = (where: ConversationAddress) =>
+    approvals.needsApproval(where.kind) && noApprover()
+      ? `Requests made here need an approver's yes, and no approver is configured for this bot, so none can be accepted. Ask ${deps.access.rules.contact} to set APPROVERS.`
+      : undefined;
+
   async function createLimitReached(actor: Actor): Promise<string | undefined> {
     const limit = deps.limits.createsPerHour;
     if (limit <= 0) return undefined;
@@ -156,6 +184,8 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       const allowed = deps.access.decide(input.actor, 'request', { where: input.conversation });
       if (!allowed.allowed) return { kind: 'refused', message: allowed.message };
       if (!deps.ump) return { kind: 'invalid', fieldErrors: {}, formError: NOT_CONFIGURED_MESSAGE };
+      const blocked = approvalBlocked(input.conversation);
+      if (blocked) return { kind: 'refused', message: blocked };
       const limited = await createLimitReached(input.actor);
       if (limited) return { kind: 'refused', message: limited };
 
@@ -173,18 +203,21 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       const { value: v, tenantId, warnings } = checked;
 
       const { spec, secrets } = toSpec(v, tenantId);
-      const now = clock.now().toISOString();
+      const at = clock.now();
+      const now = at.toISOString();
+      const approval = approvals.needsApproval(input.conversation.kind) ? approvals.open(at) : undefined;
+      const approvalCard = approval && approvals.approvalCardAddress(input.conversation);
       const request: ProvisioningRequest = {
         id: newRequestId(),
         formKey: input.formKey,
-        state: 'queued',
-        queuedAt: queueStamp(),
+        ...(approval ? { state: 'awaiting_approval', approval } : { state: 'queued', queuedAt: queueStamp() }),
         version: 1,
         requestedBy: input.actor,
         customer: spec,
         conversation: input.conversation,
         cardActivityId: input.cardActivityId,
-        linkedCards: [],
+        linkedCards: approvalCard ? [{ conversation: approvalCard, purpose: 'approval' }] : [],
+        notified: [],
         ump: {},
         steps: [],
         warnings,
@@ -197,7 +230,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
           at: now,
           actor: input.actor.id,
           action: 'submitted',
-          detail: { shortName: spec.shortName, by: input.actor.name },
+          detail: { shortName: spec.shortName, by: input.actor.name, ...(approval ? { approval: 'required', expiresAt: approval.expiresAt } : {}) },
         });
       } catch (err) {
         if (err instanceof ActiveShortNameConflict) {
@@ -207,6 +240,11 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       }
       if (!res.created) return { kind: 'accepted', request: res.request, created: false };
       customers.invalidate();
+      if (res.request.state === 'awaiting_approval') {
+        approvals.watch(res.request);
+        deps.listener(res.request);
+        return { kind: 'accepted', request: res.request, created: true };
+      }
       await queue.add(res.request);
       // Started at once, or waiting: the answer shows which.
       const current = (await store.get(res.request.id)) ?? res.request;
@@ -216,6 +254,11 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     },
 
     get: (id) => store.get(id),
+    approve: (id, by) => approvals.approve(id, by),
+    reject: (id, by, reason) => approvals.reject(id, by, reason),
+    approvalBlocked,
+    needsApproval: (where) => approvals.needsApproval(where.kind),
+    allowSelfApproval: deps.approval.allowSelfApproval,
 
     async cancel(id, by, reason) {
       let tooLate: ProvisioningRequest | undefined;
@@ -264,6 +307,19 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       );
     },
 
+    async recordLinkedCard(id, index, activityId) {
+      await writer.update(id, (req) => {
+        const card = req.linkedCards[index];
+        if (!card || card.activityId === activityId) return undefined;
+        const linkedCards = req.linkedCards.map((c, i) => (i === index ? { ...c, activityId } : c));
+        return { patch: { linkedCards }, audit: { action: 'card.linked', detail: { purpose: card.purpose, activityId } } };
+      });
+    },
+
+    async markNotified(id, event) {
+      await writer.update(id, (req) => (req.notified.includes(event) ? undefined : { patch: { notified: [...req.notified, event] } }));
+    },
+
     async resumeUnfinished() {
       if (!runner) return 0;
       const unfinished = await store.listByState(statesWhere((s) => !s.terminal));
@@ -275,6 +331,10 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
         runner.start(r.id);
       }
       for (const r of unfinished) {
+        if (r.state === 'awaiting_approval') {
+          deps.listener(r);
+          approvals.watch(r);
+        }
         if (r.state !== 'queued') continue;
         deps.listener(r);
         await queue.add(r);
@@ -284,6 +344,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     },
 
     async stop() {
+      approvals.stop();
       await runner?.stop();
     },
   };

@@ -16,7 +16,8 @@ describe('the product in the Agents Playground', () => {
 
   beforeAll(async () => {
     backends = await startBackends({ mode: 'poll', stepMs: 150 });
-    bot = await startTestBot({ ...backends.env, UMP_POLL_INTERVAL_MS: '50' });
+    // The approval flow has its own Playground suite (playground-approvals.test.ts).
+    bot = await startTestBot({ ...backends.env, UMP_POLL_INTERVAL_MS: '50', APPROVAL_POLICY: 'none' });
     pg = await startPlayground({ botEndpoint: bot.messagesUrl });
   }, 60_000);
 

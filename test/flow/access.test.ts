@@ -135,7 +135,7 @@ describe('admins, and what others are not told', () => {
 describe('card actions on a queued request', () => {
   let w: World;
   beforeAll(async () => {
-    w = await startWorld({ env: { MAX_CONCURRENT_DEPLOYMENTS: '1' }, sandbox: { stepMs: 250 } });
+    w = await startWorld({ env: { MAX_CONCURRENT_DEPLOYMENTS: '1', APPROVAL_POLICY: 'none' }, sandbox: { stepMs: 250 } });
   });
   afterAll(async () => w.stop());
 
@@ -246,7 +246,7 @@ describe('per-user limits', () => {
 describe('the queue in front of Live Platform', () => {
   let w: World;
   beforeAll(async () => {
-    w = await startWorld({ env: { MAX_CONCURRENT_DEPLOYMENTS: '2' }, sandbox: { stepMs: 150 } });
+    w = await startWorld({ env: { MAX_CONCURRENT_DEPLOYMENTS: '2', APPROVAL_POLICY: 'none' }, sandbox: { stepMs: 150 } });
   });
   afterAll(async () => w.stop());
 

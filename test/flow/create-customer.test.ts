@@ -67,10 +67,10 @@ describe('the Action.Submit fallback (older Teams clients)', () => {
   });
 });
 
-describe('group chats and channels', () => {
+describe('group chats and channels, where no approval is asked for (APPROVAL_POLICY=none)', () => {
   let w: World;
   beforeAll(async () => {
-    w = await startWorld();
+    w = await startWorld({ env: { APPROVAL_POLICY: 'none' } });
   });
   afterAll(async () => w.stop());
 

@@ -35,6 +35,7 @@ export function testRequest(over: Partial<ProvisioningRequest> = {}): Provisioni
     },
     conversation: testAddress(),
     linkedCards: [],
+    notified: [],
     ump: {},
     steps: [],
     warnings: [],

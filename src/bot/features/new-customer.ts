@@ -1,5 +1,4 @@
 import { refuseTurn } from '../access-guard';
-import { progressCard } from '../progress';
 import { defineFeature } from '../registry';
 import type { ActionTurn, Turn } from '../turn';
 import type { ParsedCommand } from '../commands';
@@ -25,12 +24,12 @@ export const newCustomerFeature = defineFeature({
     { verb: 'form.refresh', permission: 'request' },
     { verb: 'form.open', permission: 'request' },
   ],
-  create({ service }) {
+  create({ service, card }) {
     /** The form, prefilled from `new key=value …` (a button that opens it has no arguments). */
     const openForm = async (turn: Turn & { command?: ParsedCommand }) => {
       // Over the per-user create limit, a form would only be refused on submit: say so now.
-      const limited = await service.createLimitReached(turn.actor);
-      if (limited) return void (await refuseTurn(turn, limited));
+      const blocked = service.approvalBlocked(turn.address) ?? (await service.createLimitReached(turn.actor));
+      if (blocked) return void (await refuseTurn(turn, blocked));
       const { values, unknown } = prefillFromArgs(turn.command?.args.named ?? {});
       await turn.send(await buildForm(service, turn.log, { values, notice: prefillNotice(unknown) }));
     };
@@ -69,7 +68,7 @@ export const newCustomerFeature = defineFeature({
       );
       // The invoke answer replaces the card for the clicker; everyone else (and the Action.Submit
       // path) sees it through the shared edit the service triggers for every change.
-      if (turn.invoke) await turn.answerWithCard(progressCard(service, result.request));
+      if (turn.invoke) await turn.answerWithCard(card(result.request));
     };
 
     return {
