@@ -25,6 +25,8 @@ const HELP = `Usage: npm run dev -- [options]
   --help               this text`;
 
 const ROOT = path.join(__dirname, '..');
+/** Entra object id of the Playground's current user, Alex Wilber (fixed: docs/playground-driving.md). */
+const PLAYGROUND_CURRENT_USER = '00000000-0000-0000-0000-0000000000020';
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -97,6 +99,11 @@ async function main(): Promise<void> {
       ...sb.botSettings,
       UMP_POLL_INTERVAL_MS: '1000',
       ENTRA_AUTHORITY: authority,
+      // The Playground's web UI is always Alex Wilber, with no user switcher: to try the approval flow
+      // alone, Alex is an approver here and may approve their own requests (the card says so). The
+      // bot's own defaults stay four-eyes.
+      APPROVERS: PLAYGROUND_CURRENT_USER,
+      ALLOW_SELF_APPROVAL: 'true',
     });
     const bot = await startBot(config);
     stops.push(() => bot.stop());
@@ -111,6 +118,8 @@ async function main(): Promise<void> {
     const t = TEST_TENANTS;
     console.log(`
   Ready. Open ${url} and type  new  in the Personal Chat.
+  In My Team - General (mention the bot: @Test Bot new) requests wait for approval: you are an
+  approver here and may approve your own (click Show my actions on the card, then Approve).
 
   Live Platform sandbox  ${sb.url}  (${mode} mode, ${values['step-ms']} ms per step; short names "fail…" fail at the SBC step)
   Tenants                ${values['real-tenant-lookup'] ? 'checked with Microsoft' : `${t.contoso.domain}, ${t.fabrikam.domain} exist; ${t.missing.domain} does not; ${t.outage.domain} cannot be verified`}

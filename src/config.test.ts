@@ -97,6 +97,22 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...REGISTERED, ENCRYPTION_KEY: KEY, REQUESTERS: '* id-1' })).toThrow(/REQUESTERS: use \* alone/);
   });
 
+  it('asks for approvals in channels by default, and needs the approvers channel for policy all', () => {
+    expect(loadConfig({ DEV_MODE: 'true' }).approval).toEqual({ policy: 'channels', conversationId: undefined, allowSelfApproval: false, ttlMs: 86_400_000 });
+    expect(() => loadConfig({ DEV_MODE: 'true', APPROVAL_POLICY: 'all' })).toThrow(/APPROVAL_CONVERSATION_ID: required when APPROVAL_POLICY is all/);
+    const all = loadConfig({
+      DEV_MODE: 'true',
+      APPROVAL_POLICY: 'all',
+      APPROVAL_CONVERSATION_ID: '19:a@thread.tacv2',
+      APPROVAL_TTL: '90m',
+      ALLOW_SELF_APPROVAL: 'true',
+    });
+    expect(all.approval).toEqual({ policy: 'all', conversationId: '19:a@thread.tacv2', allowSelfApproval: true, ttlMs: 5_400_000 });
+    expect(loadConfig({ DEV_MODE: 'true', APPROVAL_TTL: '2d' }).approval.ttlMs).toBe(172_800_000);
+    for (const bad of ['24', '1 week', '0s', '31d']) expect(() => loadConfig({ DEV_MODE: 'true', APPROVAL_TTL: bad })).toThrow(/APPROVAL_TTL/);
+    expect(() => loadConfig({ DEV_MODE: 'true', APPROVAL_POLICY: 'sometimes' })).toThrow(/APPROVAL_POLICY/);
+  });
+
   it('has the documented limits by default', () => {
     expect(loadConfig({ DEV_MODE: 'true' }).limits).toEqual({ createsPerHour: 10, commandsPerMinute: 30, maxConcurrentDeployments: 10 });
     expect(() => loadConfig({ DEV_MODE: 'true', MAX_CONCURRENT_DEPLOYMENTS: '0' })).toThrow(/MAX_CONCURRENT_DEPLOYMENTS/);

@@ -29,8 +29,12 @@ const duration = (min: number, max: number) =>
   z
     .string()
     .regex(/^\s*\d+\s*[smhd]\s*$/i, 'expected a duration such as 30m, 24h or 2d')
-    .transform((v) => Number(/\d+/.exec(v)![0]) * UNIT_MS[/[smhd]/i.exec(v)![0].toLowerCase()])
-    .refine((ms) => ms >= min && ms <= max, `expected between ${min / 1000} second(s) and ${max / 86_400_000} days`);
+    .transform((v) => {
+      // Checks do not stop zod: a text the regex refused still arrives here.
+      const m = /^\s*(\d+)\s*([smhd])\s*$/i.exec(v);
+      return m ? Number(m[1]) * UNIT_MS[m[2].toLowerCase()] : Number.NaN;
+    })
+    .refine((ms) => Number.isNaN(ms) || (ms >= min && ms <= max), `expected between ${min / 1000} second(s) and ${max / 86_400_000} days`);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const EnvSchema = z.object({

@@ -120,9 +120,8 @@ function approvalLine(r: ProvisioningRequest, view: ProgressView): string | unde
 }
 
 function statusLine(r: ProvisioningRequest, view: ProgressView): string {
-  if (r.state === 'awaiting_approval' || r.state === 'rejected' || r.state === 'expired') {
-    return `${STATUS[r.state].line} ${approvalLine(r, view) ?? ''}.`.replace(/\.\.$/, '.');
-  }
+  // A decision that ended the request is its headline; a pending or positive one is a fact below.
+  if (r.state === 'rejected' || r.state === 'expired') return `${approvalLine(r, view)}. ${STATUS[r.state].line}`;
   if (r.state === 'queued' && view.queuePosition !== undefined) {
     const cap = view.maxConcurrent ? `Live Platform deploys at most ${view.maxConcurrent} customer${view.maxConcurrent === 1 ? '' : 's'} at once; ` : '';
     return `Queued — position ${view.queuePosition}. ${cap}this request starts when a place frees up. Nothing has been sent to Live Platform yet.`;
@@ -176,7 +175,7 @@ export function renderProgressCard(r: ProvisioningRequest, view: ProgressView = 
     { title: 'Customer type', value: c.ovocCustomerType },
     { title: 'SBC / scripts', value: `SBC ${c.siteLocation.sbcId} · onboarding ${c.siteLocation.sbcOnboardingScript} · cleanup ${c.siteLocation.sbcCleanupScript}` },
   ];
-  const approval = approvalLine(r, view);
+  const approval = r.state === 'rejected' || r.state === 'expired' ? undefined : approvalLine(r, view);
   if (approval) facts.splice(2, 0, { title: 'Approval', value: approval });
   if (c.channelId) facts.push({ title: 'Channel', value: escapeMarkdown(c.channelId) });
   if (c.lcCustomerId) facts.push({ title: 'Parent customer', value: escapeMarkdown(c.lcCustomerId) });
@@ -222,7 +221,7 @@ export function renderProgressCard(r: ProvisioningRequest, view: ProgressView = 
       ]
     : [];
 
-  return renderTemplate('request-progress', {
+  const card = renderTemplate('request-progress', {
     title: `${st.title}: ${escapeMarkdown(c.shortName)}`,
     headerStyle: st.style,
     statusLine: statusLine(r, view),
@@ -243,4 +242,7 @@ export function renderProgressCard(r: ProvisioningRequest, view: ProgressView = 
     ...actionsOf(r, view),
     footer: `${r.id} · ${running ? `running for ${formatDuration(end - start)}` : `finished after ${formatDuration(end - start)}`}${r.ump.mode ? ` · progress: ${r.ump.mode}` : ''}${r.ump.adopted ? ' · adopted after an uncertain create' : ''}`,
   });
+  // A refresh dropped by its $when stays as null: leave the property out (Teams reads a null refresh as malformed).
+  if (card.refresh == null) delete card.refresh;
+  return card;
 }

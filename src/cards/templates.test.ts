@@ -61,6 +61,52 @@ describe('card templates', () => {
     'customer-form': () => renderFormCard({ values: { shortName: 'Acme', CarrierUserPassword: 'hunter2' }, scripts, fieldErrors: { shortName: ['bad'] }, formError: 'oops', notice: 'n' }),
     'request-progress': () => renderProgressCard(baseRequest, { now: new Date('2026-01-01T00:00:10.000Z') }),
   };
+  const awaiting: ProvisioningRequest = {
+    ...baseRequest,
+    state: 'awaiting_approval',
+    steps: [],
+    conversation: testAddress({ kind: 'channel', conversationId: '19:c@thread.tacv2;messageid=1' }),
+    requestedBy: { id: 'aad-megan', name: 'Megan Bowen', aadObjectId: 'aad-megan', userId: '29:megan' },
+    approval: { requestedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-02T00:00:00.000Z' },
+  };
+  // The approval card in each of its forms: shared (read-only, refreshing), an approver's view, and decided.
+  const approvalViews: Record<string, () => AdaptiveCardJson> = {
+    'shared, waiting': () => renderProgressCard(awaiting, { refreshUserIds: ['29:adele'] }),
+    "an approver's view": () => renderProgressCard(awaiting, { viewer: { canApprove: true, canReject: true, canCancel: false } }),
+    'approved, deploying': () =>
+      renderProgressCard({ ...awaiting, state: 'deploying', approval: { ...awaiting.approval!, decision: { outcome: 'approved', at: '2026-01-01T00:05:00.000Z', by: { id: 'a', name: 'Adele' } } } }),
+    rejected: () =>
+      renderProgressCard({
+        ...awaiting,
+        state: 'rejected',
+        approval: { ...awaiting.approval!, decision: { outcome: 'rejected', at: '2026-01-01T00:05:00.000Z', by: { id: 'a', name: 'Adele' }, reason: 'Wrong **SBC**' } },
+      }),
+  };
+
+  it.each(Object.keys(approvalViews))('renders the approval card %s with no leftover binding and passes the validator', (name) => {
+    const card = approvalViews[name]();
+    expect(JSON.stringify(card)).not.toContain('${');
+    expect(validate(card)).toEqual([]);
+  });
+
+  it('shows approvers their buttons only in their own view; the shared card refreshes for the requester and the approvers', () => {
+    const shared = approvalViews['shared, waiting']() as unknown as { refresh?: { userIds: string[] }; actions: { title: string }[] };
+    expect(shared.actions.map((a) => a.title)).toEqual(['Show my actions']);
+    expect(shared.refresh?.userIds).toEqual(['29:megan', '29:adele']);
+    const mine = approvalViews["an approver's view"]() as unknown as { refresh?: unknown; actions: { title: string; associatedInputs?: string }[] };
+    expect(mine.actions.map((a) => [a.title, a.associatedInputs])).toEqual([
+      ['Approve', 'none'],
+      ['Reject', 'auto'],
+    ]);
+    expect(mine.refresh).toBeUndefined();
+    const decided = JSON.stringify(approvalViews['approved, deploying']());
+    expect(decided).toContain('Approved by Adele at 00:05 UTC');
+    expect(decided).not.toContain('"refresh"');
+    const rejected = approvalViews.rejected() as unknown as { body: { items?: { text: string }[] }[] };
+    expect(rejected.body[0].items![1].text).toContain('Rejected by Adele at 00:05 UTC — Wrong \\*\\*SBC\\*\\*');
+    // Nothing ran: no empty list of deployment steps.
+    expect(JSON.stringify(rejected)).not.toContain('Deployment steps');
+  });
 
   it('has a fixture for every template in cards/', () => {
     expect(templateNames().sort()).toEqual(Object.keys(fixtures).sort());

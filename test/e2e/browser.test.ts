@@ -17,7 +17,14 @@ describe('the create flow in the Playground web UI', () => {
 
   beforeAll(async () => {
     backends = await startBackends({ mode: 'poll', stepMs: 700 });
-    bot = await startTestBot({ ...backends.env, UMP_POLL_INTERVAL_MS: '100', CARD_EDIT_MIN_INTERVAL_MS: '200' });
+    // As npm run dev: the Playground's user (Alex Wilber) approves, their own requests included.
+    bot = await startTestBot({
+      ...backends.env,
+      UMP_POLL_INTERVAL_MS: '100',
+      CARD_EDIT_MIN_INTERVAL_MS: '200',
+      APPROVERS: '00000000-0000-0000-0000-0000000000020',
+      ALLOW_SELF_APPROVAL: 'true',
+    });
     pg = await startPlayground({ botEndpoint: bot.messagesUrl });
     ui = await openPlayground(pg.url);
   }, 90_000);
@@ -56,5 +63,22 @@ describe('the create flow in the Playground web UI', () => {
     const shot = await ui.screenshot('04-deployed', done);
     expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
     expect(path.basename(shot)).toMatch(/04-deployed/);
+  }, 120_000);
+
+  it('in a team channel: @mention new → submit → the approval card → Show my actions → Approve → Deployed', async () => {
+    await ui.selectChat('My Team - General');
+    await ui.postMentioningBot('Test Bot', 'new shortName=AcmeTeam msTenantId=fabrikam.onmicrosoft.com sbcId=5');
+    const form = await ui.lastCard('New Essentials customer', 30_000);
+    await ui.clickButton(form, 'Create customer');
+    const waiting = await ui.lastCard(/Waiting for approval: AcmeTeam/, 20_000);
+    await waiting.getByText('self-approval is allowed here', { exact: false }).first().waitFor({ timeout: 10_000 });
+    await ui.screenshot('05-approval', waiting);
+    await ui.clickButton(waiting, 'Show my actions');
+    const mine = await ui.lastCard(/Waiting for approval: AcmeTeam/, 10_000);
+    await mine.getByRole('button', { name: 'Approve', exact: true }).waitFor({ timeout: 10_000 });
+    await ui.clickButton(mine, 'Approve');
+    const done = await ui.lastCard(/Deployed: AcmeTeam/, 30_000);
+    await done.getByText('Approved by Alex Wilber', { exact: false }).first().waitFor({ timeout: 10_000 });
+    expect(backends.sandbox.deploymentOrder().filter((n) => n === 'AcmeTeam')).toHaveLength(1);
   }, 120_000);
 });

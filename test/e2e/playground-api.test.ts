@@ -1,7 +1,7 @@
 import { TEST_TENANTS } from '../../src/sandbox/login-standin';
-import { startTestBot, TestBot } from '../helpers/bot-harness';
-import { cardOf, cardText, Playground, startPlayground, StreamMessage } from '../helpers/playground';
-import { Backends, nextTenant, startBackends } from '../helpers/world';
+import { cardOf, cardText, Playground, StreamMessage } from '../helpers/playground';
+import { usePlaygroundWorld } from '../helpers/playground-world';
+import { nextTenant } from '../helpers/world';
 
 /**
  * End to end through Microsoft's own Teams emulator (the Agents Playground), driven over the same
@@ -9,23 +9,11 @@ import { Backends, nextTenant, startBackends } from '../helpers/world';
  * stand-in, no stub connector.
  */
 describe('the product in the Agents Playground', () => {
-  let backends: Backends;
-  let bot: TestBot;
+  // The approval flow has its own Playground suite (playground-approvals.test.ts).
+  const world = usePlaygroundWorld(150, { UMP_POLL_INTERVAL_MS: '50', APPROVAL_POLICY: 'none' });
   let pg: Playground;
   let n = 0;
-
-  beforeAll(async () => {
-    backends = await startBackends({ mode: 'poll', stepMs: 150 });
-    // The approval flow has its own Playground suite (playground-approvals.test.ts).
-    bot = await startTestBot({ ...backends.env, UMP_POLL_INTERVAL_MS: '50', APPROVAL_POLICY: 'none' });
-    pg = await startPlayground({ botEndpoint: bot.messagesUrl });
-  }, 60_000);
-
-  afterAll(async () => {
-    await pg?.stop();
-    await bot?.stop();
-    await backends?.close();
-  });
+  beforeAll(() => ({ pg } = world));
 
   const isForm = (m: StreamMessage) => cardText(cardOf(m)).includes('New Essentials customer');
 

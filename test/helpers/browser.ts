@@ -29,6 +29,8 @@ export interface PlaygroundBrowser {
   selectChat(name: string): Promise<void>;
   /** Type into the open chat's compose box and send, as the current user (a chat: a channel posts with another button). */
   sendMessage(text: string): Promise<void>;
+  /** In the open channel: a new post that @mentions the bot (picked from the typeahead), then `text`. */
+  postMentioningBot(botName: string, text: string): Promise<void>;
   /** The last rendered Adaptive Card containing `text`, once it is visible. */
   lastCard(text: string | RegExp, timeoutMs?: number): Promise<Locator>;
   /** Fill a card input found by its label. */
@@ -87,6 +89,17 @@ export async function openPlayground(url: string): Promise<PlaygroundBrowser> {
       await box.click();
       await box.pressSequentially(text);
       await page.getByRole('button', { name: 'Send Message', exact: true }).first().click();
+    },
+    async postMentioningBot(botName, text) {
+      const box = page.locator(EDITOR).first();
+      await box.click();
+      await box.pressSequentially(`@${botName.split(' ')[0]}`);
+      await page
+        .getByRole('listbox', { name: 'Typeahead menu' })
+        .getByRole('menuitem', { name: new RegExp(escapeRegExp(botName)) })
+        .click();
+      await box.pressSequentially(` ${text}`);
+      await page.getByRole('button', { name: 'Post', exact: true }).first().click();
     },
     async lastCard(text, timeoutMs = DEFAULT_TIMEOUT_MS) {
       const card = page.locator('.ac-adaptiveCard').filter({ hasText: text }).last();

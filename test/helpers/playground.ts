@@ -19,7 +19,8 @@ const DEFAULT_WAIT_MS = 10_000;
 
 const testConfigSchema = z.object({
   bot: z.object({ id: z.string(), name: z.string() }),
-  currentUser: z.object({ id: z.string() }),
+  currentUser: z.object({ id: z.string(), name: z.string(), aadObjectId: z.string() }),
+  users: z.array(z.object({ id: z.string(), name: z.string(), aadObjectId: z.string() })),
   personalChat: z.object({ id: z.string() }),
   groupChats: z.array(z.object({ id: z.string() })),
   teams: z.array(z.object({ channels: z.array(z.object({ id: z.string(), name: z.string() })) })),
@@ -65,6 +66,15 @@ export interface StreamMessage {
   postConversationId?: string;
 }
 
+export interface PressOptions {
+  /** Merged over the button's data (the card's inputs). */
+  inputs?: Record<string, unknown>;
+  /** Another user of the conversation (the Playground honours `from` on invokes); default the current user. */
+  as?: string;
+  /** The card the button is on, when it is not the message's (a user's own view, from an invoke answer). */
+  card?: InvokeResponse;
+}
+
 export interface WaitOptions {
   /** Only look at messages with seq >= since (see `cursor()`); default: every message so far. */
   since?: number;
@@ -86,7 +96,9 @@ export interface Playground {
    * bot's invoke response. Pass the message as waitForMessage returned it: an edit of a thread's first message
    * names the channel, not the thread.
    */
-  pressButton(message: StreamMessage, title: string, options?: { inputs?: Record<string, unknown> }): Promise<InvokeResponse>;
+  pressButton(message: StreamMessage, title: string, options?: PressOptions): Promise<InvokeResponse>;
+  /** The Playground's users: 0 is the current user (Alex Wilber), 1…5 the others (Megan Bowen, Adele Vance, …). */
+  users: { id: string; name: string; aadObjectId: string }[];
   waitForMessage(predicate: (message: StreamMessage) => boolean, timeoutMs?: number, options?: WaitOptions): Promise<StreamMessage>;
   waitForUpdate(messageId: string, predicate: (message: StreamMessage) => boolean, timeoutMs?: number): Promise<StreamMessage>;
   stop(): Promise<void>;
@@ -214,7 +226,8 @@ class Driver {
       channel: channel.id,
       cursor: () => this.messages.length,
       sendMessage: (c, t) => this.sendMessage(c, t),
-      pressButton: (m, t, o) => this.pressButton(m, t, o?.inputs),
+      pressButton: (m, t, o) => this.pressButton(m, t, o),
+      users: [this.config.currentUser, ...this.config.users],
       waitForMessage: (p, t, o) => this.waitFor((m) => m.action === 'createMessage' && p(m), t, o?.since),
       waitForUpdate: (id, p, t) => this.waitFor((m) => m.action === 'updateMessage' && m.messageId === id && p(m), t),
       stop: () => this.stop(),
@@ -308,8 +321,9 @@ class Driver {
     });
   }
 
-  private async pressButton(message: StreamMessage, title: string, inputs: Record<string, unknown> = {}): Promise<InvokeResponse> {
-    const card = cardOf(message);
+  private async pressButton(message: StreamMessage, title: string, options: PressOptions = {}): Promise<InvokeResponse> {
+    const inputs = options.inputs ?? {};
+    const card = cardOf(options.card ?? message);
     const actions = card ? cardActions(card) : [];
     const action = actions.find((a) => a.title === title);
     if (action?.type !== 'Action.Execute') {
@@ -320,7 +334,7 @@ class Driver {
     const conversationId = message.postConversationId ?? message.conversationId;
     const res = await httpJson('POST', this.base, '/_conversation/v1/invoke', {
       name: 'adaptiveCard/action',
-      from: { id: this.config.currentUser.id },
+      from: { id: options.as ?? this.config.currentUser.id },
       conversation: { id: conversationId },
       replyToId: message.messageId,
       value: {
