@@ -1,14 +1,16 @@
 /**
- * Drives the Playground's web UI in Debian's chromium through playwright-core, for the few
- * end-to-end checks that need what a person sees (card rendering, client-side validation).
- * Never `npx playwright install`: there is no internet; scripts/ensure-chromium.sh installs the browser.
+ * Drives the Playground's web UI in a local Chromium or Chrome through playwright-core, for the few
+ * end-to-end checks that need what a person sees (card rendering, client-side validation). The browser is
+ * found by ./find-browser (CHROMIUM_PATH, then /usr/bin/chromium and the other usual places), the same
+ * lookup `npm test`'s pretest (scripts/find-browser.ts) reports. Never `npx playwright install`: there is
+ * no internet.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { findBrowser } from './find-browser';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
 // Offline, headless, on 2 cores: no GPU, no QUIC, no background fetches that would only time out.
 const CHROMIUM_ARGS = [
   '--headless',
@@ -44,11 +46,12 @@ export interface PlaygroundBrowser {
   close(): Promise<void>;
 }
 
-/** Launch chromium and load the Playground UI at `url` (a `Playground.url`); close() it when done. */
+/**
+ * Launch the browser and load the Playground UI at `url` (a `Playground.url`); close() it when done.
+ * Without a browser it fails with a BrowserNotFoundError: one paragraph saying what to install or set.
+ */
 export async function openPlayground(url: string): Promise<PlaygroundBrowser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`openPlayground: ${CHROMIUM_PATH} is missing; run scripts/ensure-chromium.sh (as root)`);
-  }
+  const executablePath = findBrowser();
   const artifactsDir = path.resolve('test-artifacts');
   mkdirSync(artifactsDir, { recursive: true });
   // A fresh profile per run: no cached UI state or service worker from an earlier Playground.
@@ -56,7 +59,7 @@ export async function openPlayground(url: string): Promise<PlaygroundBrowser> {
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_PATH,
+      executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1400, height: 900 },
