@@ -14,9 +14,10 @@ export type Role = 'requester' | 'approver' | 'admin';
 /**
  * What can be asked. `help` is open to every user of an allowed tenant; `request` opens and submits
  * the form; the rest are about one request (`ACTIONS_ON_A_REQUEST`); `seeOtherCustomers` is naming
- * which customer already owns a Microsoft tenant.
+ * which customer already owns a Microsoft tenant; `lookup` is asking Live Platform about a customer
+ * the bot did not create (`status <shortName>`).
  */
-export const ACTIONS = ['help', 'request', 'view', 'cancel', 'retry', 'approve', 'reject', 'seeOtherCustomers'] as const;
+export const ACTIONS = ['help', 'request', 'view', 'cancel', 'retry', 'approve', 'reject', 'seeOtherCustomers', 'lookup'] as const;
 export type Action = (typeof ACTIONS)[number];
 export const ACTIONS_ON_A_REQUEST: readonly Action[] = ['view', 'cancel', 'retry', 'approve', 'reject'];
 
@@ -107,6 +108,8 @@ export function createAccessPolicy(rules: AccessRules): AccessPolicy {
           return mine.has('requester') ? ALLOW : refuse('role', `You can't create customers with this bot. ${ask} to add you as a requester.`);
         case 'seeOtherCustomers':
           return mine.has('admin') ? ALLOW : refuse('role', 'Only admins may see other customers.');
+        case 'lookup':
+          return mine.size > 0 ? ALLOW : refuse('role', `Only requesters, approvers and admins can look customers up in Live Platform. ${ask} if you need to.`);
         case 'view':
           // Some request of theirs, or of a conversation they are in: anyone may ask to see one.
           if (!r) return ALLOW;

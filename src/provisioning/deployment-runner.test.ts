@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FakeClock, flush } from '../../test/helpers/fake-clock';
 import { testRequest } from '../../test/helpers/fixtures';
 import { createLogger } from '../logger';
-import type { CreateCustomerRequest, CreateOutcome, CustomerSummary, OnboardingScript, ProgressSnapshot } from '../ump/types';
+import type { CreateCustomerRequest, CreateOutcome, CustomerDetails, CustomerSummary, OnboardingScript, ProgressSnapshot } from '../ump/types';
 import { UmpHttpError, UmpTimeoutError, UmpValidationError } from '../ump/errors';
 import { createDeploymentRunner, DeploymentRunner, RunnerOptions } from './deployment-runner';
 import type { LivePlatformPort } from './ports';
@@ -54,6 +54,12 @@ class FakeUmp implements LivePlatformPort {
   }
   listCustomers(): Promise<CustomerSummary[]> {
     return Promise.reject(new Error('unscripted call: listCustomers'));
+  }
+  findCustomerByShortName(): Promise<CustomerSummary | undefined> {
+    return Promise.reject(new Error('unscripted call: findCustomerByShortName'));
+  }
+  getCustomer(): Promise<CustomerDetails | undefined> {
+    return Promise.reject(new Error('unscripted call: getCustomer'));
   }
   listOnboardingScripts(): Promise<OnboardingScript[]> {
     return Promise.reject(new Error('unscripted call: listOnboardingScripts'));
@@ -317,15 +323,26 @@ describe('the deployment runner (fake clock, real SQLite store)', () => {
   it('a final error from create (validation) fails the request at once with the cause, and deletes its secrets', async () => {
     const id = await insert();
     expect(await store.secrets(id)).toEqual({ CarrierUserPassword: PASSWORD });
-    ump.createAnswers = [new UmpValidationError('POST', '/api/v2/customer', { shortName: ['The short name is already in use.'] })];
+    ump.createAnswers = [
+      new UmpValidationError('POST', '/api/v2/customer', {
+        ShortName: ['The short name is already in use.'],
+        'SiteLocation.SbcId': ['Unknown SBC.'],
+        'ScriptParameters.CustomVar.Variable2': ['Too long.'],
+        $: ['Odd body.'],
+      }),
+    ];
     await start(id);
 
     const r = await stored(id);
     expect(r.state).toBe('failed');
+    // Live Platform's field names become the form's, so a resubmitted form shows each error at its input.
     expect(r.failure).toEqual({
       step: 'Submit to Live Platform',
-      message: 'Live Platform rejected the request. shortName: The short name is already in use.',
+      message:
+        'Live Platform rejected the request. Short name: The short name is already in use.; SBC id: Unknown SBC.; CustomVar.Variable2: Too long.; Request: Odd body.',
       hint: expect.stringContaining('Nothing was created'),
+      fieldErrors: { shortName: ['The short name is already in use.'], sbcId: ['Unknown SBC.'], 'CustomVar.Variable2': ['Too long.'], form: ['Odd body.'] },
+      nothingCreated: true,
     });
     expect(r.finishedAt).toBe(iso(T0));
     expect(await store.secrets(id)).toEqual({});

@@ -1,8 +1,35 @@
-import { UmpAuthError, UmpDeploymentError, UmpError, UmpShapeError, UmpValidationError } from '../ump/errors';
+import { UmpAuthError, UmpDeploymentError, UmpError, UmpHttpError, UmpShapeError, UmpValidationError } from '../ump/errors';
+import { fieldSpec, formFieldOf } from './fields';
 import type { ProgressSnapshot } from '../ump/types';
 import { Failure } from './request';
 
 const AGAIN = 'Type new to start a fresh request once the cause is fixed.';
+const FIX = 'Nothing was created. Click Fix and resubmit (or type retry with the request id) to correct the fields marked in the form.';
+
+/** Live Platform's field errors under the form's field ids, each message kept as the server wrote it. */
+export function formFieldErrors(serverErrors: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, messages] of Object.entries(serverErrors)) (out[formFieldOf(name)] ??= []).push(...messages);
+  return out;
+}
+
+/** Each field error under the field's name as the form shows it ("Short name"). */
+export function namedFieldErrors(errors: Record<string, string[]>): { field: string; message: string }[] {
+  return Object.entries(errors).map(([id, m]) => ({ field: id === 'form' ? 'Request' : fieldName(id), message: m.join(' ') }));
+}
+
+/** "Short name: A customer with … exists" — a field error as a line of text says it. */
+export function fieldErrorLines(errors: Record<string, string[]>): string[] {
+  return namedFieldErrors(errors).map((e) => `${e.field}: ${e.message}`);
+}
+
+function fieldName(id: string): string {
+  try {
+    return fieldSpec(id).name;
+  } catch {
+    return id;
+  }
+}
 
 /**
  * Turns a failed create call into what the card shows: the cause and what to do next. Transient
@@ -10,20 +37,24 @@ const AGAIN = 'Type new to start a fresh request once the cause is fixed.';
  */
 export function failureFromError(err: unknown): Failure {
   if (err instanceof UmpValidationError) {
-    const fields = Object.entries(err.fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`);
+    const fieldErrors = formFieldErrors(err.fieldErrors);
+    const lines = fieldErrorLines(fieldErrors);
     return {
       step: 'Submit to Live Platform',
-      message: fields.length ? `Live Platform rejected the request. ${fields.join('; ')}` : err.userMessage,
+      message: lines.length ? `Live Platform rejected the request. ${lines.join('; ')}` : err.userMessage,
       traceId: err.traceId,
       errorTicket: err.errorTicket,
-      hint: `Nothing was created. Correct the values above. ${AGAIN}`,
+      hint: FIX,
+      ...(lines.length ? { fieldErrors } : {}),
+      nothingCreated: true,
     };
   }
   if (err instanceof UmpAuthError) {
     return {
       step: 'Sign in to Live Platform',
       message: err.userMessage,
-      hint: 'Nothing was created. Ask the bot administrator to fix the Live Platform credentials, then try again.',
+      hint: 'Nothing was created. Ask the bot administrator to fix the Live Platform credentials, then type retry with the request id.',
+      nothingCreated: true,
     };
   }
   if (err instanceof UmpDeploymentError) {
@@ -44,7 +75,16 @@ export function failureFromError(err: unknown): Failure {
     };
   }
   if (err instanceof UmpError) {
-    return { step: 'Submit to Live Platform', message: err.userMessage, traceId: err.traceId, errorTicket: err.errorTicket, hint: AGAIN };
+    // A 4xx is a refusal: Live Platform did not take the request, so nothing exists to be created twice.
+    const refused = err instanceof UmpHttpError && err.status >= 400 && err.status < 500;
+    return {
+      step: 'Submit to Live Platform',
+      message: err.userMessage,
+      traceId: err.traceId,
+      errorTicket: err.errorTicket,
+      hint: refused ? 'Nothing was created. Fix the cause, then click Fix and resubmit (or type retry with the request id).' : AGAIN,
+      ...(refused ? { nothingCreated: true } : {}),
+    };
   }
   return { message: 'An unexpected error stopped the request.', hint: 'Check the customer in the Live Platform portal before trying again.' };
 }

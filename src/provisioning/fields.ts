@@ -115,3 +115,20 @@ export const SCRIPT_PARAMETER_FIELDS: readonly string[] = CREATE_FIELDS.filter((
 export function parameterName(key: string): string {
   return BY_ID.get(key)?.name ?? key;
 }
+
+/**
+ * The form field a Live Platform validation error names (`ShortName`, `SiteLocation.SbcId`,
+ * `ScriptParameters.CarrierUserName`, `scriptParameters.CustomVar.Variable2`, any casing), so a
+ * resubmitted form shows it next to the input. Extra script parameters belong to the free-form box;
+ * anything else (`$`, `request`, an unknown name) is the form's as a whole: `form`.
+ */
+export function formFieldOf(serverName: string): string {
+  const path = serverName.replace(/^\$\.?/, '').replace(/^request\./i, '');
+  const custom = /(?:^|\.)customvar\.variable(\d+)$/i.exec(path);
+  if (custom) return `${CUSTOM_VAR_PREFIX}Variable${custom[1]}`;
+  const last = path.split('.').pop() ?? '';
+  const known = CREATE_FIELDS.find((f) => f.id.toLowerCase() === last.toLowerCase());
+  if (known && known.id !== CUSTOM_VARS_TEXT_FIELD) return known.id;
+  if (/^scriptparameters\./i.test(path)) return CUSTOM_VARS_TEXT_FIELD;
+  return 'form';
+}

@@ -1,4 +1,4 @@
-import type { CreateCustomerRequest, CreateOutcome, CustomerSummary, OnboardingScript, ProgressSnapshot } from '../ump/types';
+import type { CreateCustomerRequest, CreateOutcome, CustomerDetails, CustomerSummary, OnboardingScript, ProgressSnapshot } from '../ump/types';
 import type { TenantResult } from '../tenant';
 import type { ProvisioningRequest } from './request';
 
@@ -9,6 +9,10 @@ export interface LivePlatformPort {
   getTaskProgress(jobId: string): Promise<ProgressSnapshot>;
   listCustomers(): Promise<CustomerSummary[]>;
   listOnboardingScripts(): Promise<OnboardingScript[]>;
+  /** The listed customer with this short name (case-insensitive), if any. */
+  findCustomerByShortName(name: string): Promise<CustomerSummary | undefined>;
+  /** One customer with its sites, or undefined when Live Platform does not know the guid. */
+  getCustomer(guid: string): Promise<CustomerDetails | undefined>;
 }
 
 export interface TenantPort {

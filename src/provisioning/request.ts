@@ -117,6 +117,10 @@ export const FailureSchema = z.object({
   errorTicket: z.string().optional(),
   /** What the user can do next. */
   hint: z.string(),
+  /** Live Platform's field errors, keyed by the form's field ids (`form` for the rest): shown next to each input on resubmit. */
+  fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
+  /** Live Platform refused the create outright (a 4xx answer): no customer exists, so the request may be retried. */
+  nothingCreated: z.boolean().optional(),
 });
 export type Failure = z.infer<typeof FailureSchema>;
 
@@ -151,6 +155,10 @@ export const RequestSchema = z.object({
         .optional(),
     })
     .optional(),
+  /** The earlier request this one corrects or repeats (`retry`, Fix and resubmit). */
+  retryOf: z.string().optional(),
+  /** The request that was submitted in place of this one: it cannot be resubmitted twice. */
+  retriedAs: z.object({ id: z.string(), formKey: z.string(), at: z.string(), by: ActorSchema }).optional(),
   /** What the requester was told already (approved, rejected, deployed, …), so a restart does not tell it twice. */
   notified: z.array(z.string()).default([]),
   ump: z

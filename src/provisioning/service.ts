@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { type ApprovalSettings, UMP_KEYS_TEXT } from '../config';
 import { createApprovals, type Decided } from './approvals';
 import type { Logger } from '../logger';
-import type { CustomerSummary, OnboardingScript } from '../ump/types';
+import type { CustomerDetails, CustomerSummary, OnboardingScript } from '../ump/types';
+import { userMessageOf } from '../errors';
+import { retryRefusal } from './retry';
 import type { FieldErrors } from './customer-input';
 import { toSpec } from './request-spec';
 import type { ConversationAddress } from './conversation-address';
@@ -11,11 +13,11 @@ import { createDeploymentRunner, DeploymentRunner, RunnerOptions } from './deplo
 import { Clock, systemClock } from '../clock';
 import { LivePlatformPort, RequestListener, TenantPort } from './ports';
 import { createRequestWriter } from './request-writer';
-import { Actor, ProvisioningRequest, statesWhere, STATES } from './request';
+import { Actor, AuditEntry, ProvisioningRequest, statesWhere, STATES } from './request';
 import type { AccessPolicy } from './access';
 import { createDeploymentQueue } from './deployment-queue';
 import { formatWait, retryAfterOf } from './rate-limit';
-import { ActiveShortNameConflict, RequestStore } from './store';
+import { ActiveShortNameConflict, RequestQuery, RequestStore } from './store';
 import { createTtlCache } from './ttl-cache';
 import { withDeadline } from '../deadline';
 
@@ -30,6 +32,10 @@ export type CancelResult =
   /** Already with Live Platform, or finished: it goes on (or stays) as it is. */
   | { kind: 'too-late'; request: ProvisioningRequest; message: string }
   | { kind: 'not-found' };
+
+/** What Live Platform reports about a customer the bot did not create (`status <shortName>`). */
+export type CustomerLookup =
+  { kind: 'found'; customer: CustomerDetails; deploymentState?: string } | { kind: 'not-found' } | { kind: 'unavailable'; message: string };
 
 export interface SubmitInput {
   /** Idempotency key: the same form submitted twice yields one request. */
@@ -57,6 +63,14 @@ export interface ProvisioningService {
   markNotified(id: string, event: string): Promise<void>;
   /** A stored request, or undefined. */
   get(id: string): Promise<ProvisioningRequest | undefined>;
+  /** One conversation's requests, newest first (`list`). */
+  list(query: RequestQuery): Promise<ProvisioningRequest[]>;
+  /** The bot's requests for a short name, newest first. */
+  findByShortName(shortName: string, limit: number): Promise<ProvisioningRequest[]>;
+  /** A request's trail, oldest first. */
+  audit(id: string): Promise<AuditEntry[]>;
+  /** What Live Platform says about the customer with this short name (its state and sites). */
+  lookupCustomer(shortName: string): Promise<CustomerLookup>;
   /** An approver's yes: the request joins the deployment queue. First decision wins. */
   approve(id: string, by: Actor): Promise<Decided>;
   /** An approver's no, with the reason the requester is told. */
@@ -175,14 +189,75 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     }
   }
 
+  /**
+   * The request a resubmit form names (card data, untrusted): undefined when it names none, a
+   * refusal when the actor may not resubmit it or it cannot be (it reached Live Platform, it was
+   * resubmitted by another form).
+   */
+  async function retryTarget(input: SubmitInput): Promise<ProvisioningRequest | string | undefined> {
+    const named = typeof input.raw.retryOf === 'string' ? input.raw.retryOf.trim().toUpperCase() : '';
+    if (!named) return undefined;
+    const old = await store.get(named);
+    if (!old) return `The request this form resubmits (${named.slice(0, 20)}) does not exist. Type new to start a fresh request.`;
+    const may = deps.access.decide(input.actor, 'retry', { request: old, where: input.conversation });
+    if (!may.allowed) return may.message;
+    if (old.retriedAs?.formKey === input.formKey) return old;
+    return retryRefusal(old) ?? old;
+  }
+
+  /** Marks `oldId` as resubmitted by `next` (first form wins; the same form again is fine). */
+  async function claimRetry(oldId: string, next: ProvisioningRequest, by: Actor): Promise<boolean> {
+    let ok = false;
+    await notifyingWriter.update(oldId, (old) => {
+      if (old.retriedAs) {
+        ok = old.retriedAs.formKey === next.formKey;
+        return undefined;
+      }
+      ok = true;
+      return {
+        patch: { retriedAs: { id: next.id, formKey: next.formKey, at: next.createdAt, by } },
+        audit: { action: 'resubmitted', actor: by.id, detail: { as: next.id, by: by.name } },
+      };
+    });
+    return ok;
+  }
+
+  /** The resubmit did not happen after all (the new request could not be stored): `oldId` may be resubmitted again. */
+  async function releaseRetry(oldId: string, formKey: string): Promise<void> {
+    await notifyingWriter.update(oldId, (old) =>
+      old.retriedAs?.formKey === formKey
+        ? { patch: { retriedAs: undefined }, audit: { action: 'resubmit.undone', detail: { as: old.retriedAs.id } } }
+        : undefined,
+    );
+  }
+
   return {
     configured: !!deps.ump,
+
+    list: (q) => store.list(q),
+    findByShortName: (name, limit) => store.findByShortName(name, limit),
+    audit: (id) => store.audit(id),
+
+    async lookupCustomer(shortName) {
+      if (!deps.ump) return { kind: 'unavailable', message: NOT_CONFIGURED_MESSAGE };
+      try {
+        const summary = await deps.ump.findCustomerByShortName(shortName);
+        if (!summary) return { kind: 'not-found' };
+        const [details, progress] = await Promise.all([deps.ump.getCustomer(summary.guid), deps.ump.getCustomerProgress(summary.guid).catch(() => undefined)]);
+        return { kind: 'found', customer: details ?? { ...summary, siteLocations: [] }, deploymentState: progress?.rawState };
+      } catch (err) {
+        logger.warn({ err: { message: (err as Error).message } }, 'customer lookup failed');
+        return { kind: 'unavailable', message: userMessageOf(err) ?? 'Live Platform could not be asked right now. Try again in a minute.' };
+      }
+    },
 
     async submit(input): Promise<SubmitResult> {
       const existing = await store.getByFormKey(input.formKey);
       if (existing) return { kind: 'accepted', request: existing, created: false };
       const allowed = deps.access.decide(input.actor, 'request', { where: input.conversation });
       if (!allowed.allowed) return { kind: 'refused', message: allowed.message };
+      const retryOf = await retryTarget(input);
+      if (typeof retryOf === 'string') return { kind: 'refused', message: retryOf };
       if (!deps.ump) return { kind: 'invalid', fieldErrors: {}, formError: NOT_CONFIGURED_MESSAGE };
       const blocked = approvalBlocked(input.conversation);
       if (blocked) return { kind: 'refused', message: blocked };
@@ -210,6 +285,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       const request: ProvisioningRequest = {
         id: newRequestId(),
         formKey: input.formKey,
+        ...(retryOf ? { retryOf: retryOf.id } : {}),
         ...(approval ? { state: 'awaiting_approval', approval } : { state: 'queued', queuedAt: queueStamp() }),
         version: 1,
         requestedBy: input.actor,
@@ -224,15 +300,26 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
         createdAt: now,
         updatedAt: now,
       };
+      // A resubmit claims the request it replaces first, so two forms cannot both resubmit it.
+      if (retryOf && !(await claimRetry(retryOf.id, request, input.actor))) {
+        const now2 = await store.get(retryOf.id);
+        return { kind: 'refused', message: (now2 && retryRefusal(now2)) ?? `${retryOf.id} can no longer be resubmitted.` };
+      }
       let res;
       try {
         res = await store.insert(request, secrets, {
           at: now,
           actor: input.actor.id,
           action: 'submitted',
-          detail: { shortName: spec.shortName, by: input.actor.name, ...(approval ? { approval: 'required', expiresAt: approval.expiresAt } : {}) },
+          detail: {
+            shortName: spec.shortName,
+            by: input.actor.name,
+            ...(retryOf ? { retryOf: retryOf.id } : {}),
+            ...(approval ? { approval: 'required', expiresAt: approval.expiresAt } : {}),
+          },
         });
       } catch (err) {
+        if (retryOf) await releaseRetry(retryOf.id, request.formKey);
         if (err instanceof ActiveShortNameConflict) {
           return { kind: 'invalid', fieldErrors: { shortName: [`A request for '${spec.shortName}' was submitted a moment ago and is in progress.`] } };
         }

@@ -106,6 +106,8 @@ describe('a SQLite store written by the first release (schema 1)', () => {
       expect(await store.findShortNameHolder(done.customer.shortName)).toBeUndefined();
       // Migration 4 filled in who made each request, from the record.
       expect(await store.requestTimesBy(running.requestedBy.id, '2000-01-01T00:00:00.000Z')).toEqual([running.createdAt, done.createdAt].sort());
+      // Migration 5 placed each request in its conversation, for `list`.
+      expect((await store.list({ conversation: '19:abc@thread.tacv2', limit: 10 })).map((r) => r.id)).toContain(running.id);
     } finally {
       await store.close();
     }

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { AuditEntry, holdsShortName, isTerminal, ProvisioningRequest, RequestSchema, RequestState, statesWhere } from './request';
 import { upgradeAddress } from './conversation-address';
 import { SecretBox } from './secret-box';
-import { ActiveShortNameConflict, RequestStore, SecretValues } from './store';
+import { conversationRoot, requestConversations } from './access';
+import { ActiveShortNameConflict, RequestQuery, RequestStore, SecretValues } from './store';
 
 /**
  * The embedded store (SQLite in DATA_DIR). Queried fields are columns; the rest of the record is
@@ -62,6 +63,21 @@ const MIGRATIONS: Migration[] = [
     db.exec(`UPDATE requests SET requested_by = COALESCE(json_extract(record, '$.requestedBy.id'), '')`);
     db.exec(`CREATE INDEX requests_by_requester ON requests(requested_by, created_at)`);
   },
+  // 5: the conversations a request's cards live in (where it was asked, where it is decided), for `list`.
+  (db) => {
+    db.exec(`CREATE TABLE request_places (
+               request_id TEXT NOT NULL,
+               conversation TEXT NOT NULL,
+               PRIMARY KEY (conversation, request_id)
+             ) WITHOUT ROWID;
+             CREATE INDEX requests_created ON requests(created_at, id);
+             CREATE INDEX requests_short_name ON requests(short_name_lc, created_at);`);
+    const place = db.prepare(`INSERT OR IGNORE INTO request_places (request_id, conversation) VALUES (?, ?)`);
+    for (const row of db.prepare(`SELECT record FROM requests`).all() as Row[]) {
+      const r = RequestSchema.parse(JSON.parse(row.record));
+      for (const c of requestConversations(r)) place.run(r.id, c);
+    }
+  },
 ];
 
 /** The schema version this build writes; a newer database refuses to open. */
@@ -100,6 +116,11 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
   const secretsOf = db.prepare(`SELECT secrets FROM requests WHERE id = ?`);
   const timesBy = db.prepare(`SELECT created_at FROM requests WHERE requested_by = ? AND created_at >= ? ORDER BY created_at`);
   const auditOf = db.prepare(`SELECT request_id, at, actor, action, detail FROM audit WHERE request_id = ? ORDER BY seq`);
+  const insertPlace = db.prepare(`INSERT OR IGNORE INTO request_places (request_id, conversation) VALUES (?, ?)`);
+  const writePlaces = (r: ProvisioningRequest) => {
+    for (const c of requestConversations(r)) insertPlace.run(r.id, c);
+  };
+  const byShortName = db.prepare(`SELECT record FROM requests WHERE short_name_lc = ? ORDER BY created_at DESC, id DESC LIMIT ?`);
   const writeAudit = (requestId: string, a: Omit<AuditEntry, 'requestId'>) =>
     insertAudit.run(requestId, a.at, a.actor, a.action, a.detail ? JSON.stringify(a.detail) : null);
 
@@ -131,6 +152,7 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
     });
     if (info.changes === 1) {
       writeAudit(req.id, audit);
+      writePlaces(req);
       return { request: req, created: true };
     }
     return { request: parse(byFormKey.get(req.formKey) as Row)!, created: false };
@@ -148,6 +170,7 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
     });
     if (info.changes !== 1) return false;
     if (audit) writeAudit(next.id, audit);
+    writePlaces(next);
     return true;
   });
 
@@ -173,6 +196,33 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
     },
     async update(next, audit) {
       return shortNameClash(next.customer.shortName, () => updateTx(next, audit));
+    },
+    async list(q: RequestQuery) {
+      const where = ['p.conversation = ?'];
+      const args: unknown[] = [conversationRoot(q.conversation)];
+      if (q.requestedBy) {
+        where.push('r.requested_by = ?');
+        args.push(q.requestedBy);
+      }
+      if (q.states) {
+        if (q.states.length === 0) return [];
+        where.push(`r.state IN (${q.states.map(() => '?').join(',')})`);
+        args.push(...q.states);
+      }
+      if (q.before) {
+        where.push('(r.created_at < ? OR (r.created_at = ? AND r.id < ?))');
+        args.push(q.before.createdAt, q.before.createdAt, q.before.id);
+      }
+      const rows = db
+        .prepare(
+          `SELECT r.record FROM request_places p JOIN requests r ON r.id = p.request_id
+           WHERE ${where.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT ?`,
+        )
+        .all(...args, q.limit) as Row[];
+      return rows.map((r) => parse(r)!);
+    },
+    async findByShortName(shortName, limit) {
+      return (byShortName.all(shortName.toLowerCase(), limit) as Row[]).map((r) => parse(r)!);
     },
     async requestTimesBy(actorId, sinceIso) {
       return (timesBy.all(actorId, sinceIso) as { created_at: string }[]).map((r) => r.created_at);

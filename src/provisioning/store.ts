@@ -2,6 +2,19 @@ import { AuditEntry, ProvisioningRequest, RequestState } from './request';
 
 export type SecretValues = Record<string, string>;
 
+/** Which requests `list` shows: one conversation's (where they were asked or are decided), newest first. */
+export interface RequestQuery {
+  /** A conversation id; a channel thread counts as its channel (access.conversationRoot). */
+  conversation: string;
+  /** Only this actor's requests (`list mine`). */
+  requestedBy?: string;
+  /** Only requests in these states; all when absent. */
+  states?: readonly RequestState[];
+  /** The page after this request (keyset paging: stable while new requests arrive). */
+  before?: { createdAt: string; id: string };
+  limit: number;
+}
+
 /** Another request already holds this short name (two forms submitted at once). */
 export class ActiveShortNameConflict extends Error {
   constructor(readonly shortName: string) {
@@ -33,6 +46,10 @@ export interface RequestStore {
    * would hold a short name another request holds.
    */
   update(next: ProvisioningRequest, audit?: Omit<AuditEntry, 'requestId'>): Promise<boolean>;
+  /** Requests of one conversation, newest first (`list`). */
+  list(query: RequestQuery): Promise<ProvisioningRequest[]>;
+  /** Requests for this short name (case-insensitive), newest first (`status <shortName>`). */
+  findByShortName(shortName: string, limit: number): Promise<ProvisioningRequest[]>;
   /** When `actorId`'s requests were made, at or after `sinceIso`, oldest first (the per-user create limit). */
   requestTimesBy(actorId: string, sinceIso: string): Promise<string[]>;
   /** The sealed values stored with the request; empty once it reached a terminal state. */

@@ -254,7 +254,7 @@ export const ROUTES: Route[] = [
       const all = (req.query.get('allDetails') ?? '').toLowerCase() === 'true';
       return json(
         200,
-        [...ctx.state().customers.values()].map((c) => customerV3(c, ctx.settings(), ctx.now(), all)),
+        [...ctx.state().customers.values()].filter((c) => !c.unlisted).map((c) => customerV3(c, ctx.settings(), ctx.now(), all)),
       );
     },
   },

@@ -83,7 +83,7 @@ ${Object.entries(running.botSettings)
   .map(([k, v]) => `  ${k}=${v}`)
   .join('\n')}
 
-Seeded: customers ExistingCo, FabrikamVoice, NorthwindTel, BrokenCo (failed); SBC ids 5, 6, 7;
+Seeded: customers ExistingCo, FabrikamVoice, NorthwindTel, BrokenCo (failed), HiddenCo (not listed: only a create finds it); SBC ids 5, 6, 7;
 channels 12, 13, 14; Live Platform customers 79192, 80001, 80002; 28 script templates
 (e.g. onboarding 7 "sbc-scenario7" with cleanup 700).
 

@@ -26,6 +26,8 @@ export interface SandboxCustomer {
   /** Index of the step that fails, if this deployment is set up to fail. */
   failAt?: number;
   jobId?: string;
+  /** Exists, but the customer list does not show it (another operator's customer): only a create finds it. */
+  unlisted?: boolean;
 }
 
 export interface Step {

@@ -143,6 +143,15 @@ describe('other endpoints', () => {
     expect(detailed.map((c) => c.SiteLocation[0].sbcDeploymentState)).toEqual(['Deployed', 'Deployed', 'Deployed', 'Failed']);
   });
 
+  it("keeps another operator's customer out of the list, but refuses its short name on create", async () => {
+    const list = (await callApi(h, 'GET', '/api/v3/customer')).json as { CustomerShortName: string }[];
+    expect(list.map((c) => c.CustomerShortName)).not.toContain('HiddenCo');
+    const refused = await callApi(h, 'POST', '/api/v2/customer', newCustomer('hiddenco'));
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({ errors: { ShortName: ["A customer with the short name 'hiddenco' already exists."] } });
+    expect((await callApi(h, 'GET', '/api/v3/customer/3f1e2d4c-0000-4a00-8000-000000000005')).status).toBe(200);
+  });
+
   it('page script templates (default size 10), filter them by type, and add variables only with allDetails', async () => {
     const page = async (q: string) =>
       (await callApi(h, 'GET', `/api/v2/scripttemplates?${q}`)).json as { id: number; customerVariables?: string[]; relatedScripts?: unknown[] }[];
@@ -242,7 +251,7 @@ describe('inspection and reset', () => {
     h.sandbox.configure({ mode: 'task' });
     h.sandbox.inject({ kind: 'status', status: 500, count: 10 });
     expect((await control(h, 'POST', '/_sandbox/reset')).status).toBe(200);
-    expect(h.sandbox.customers().map((c) => c.shortName)).toEqual(['ExistingCo', 'FabrikamVoice', 'NorthwindTel', 'BrokenCo']);
+    expect(h.sandbox.customers().map((c) => c.shortName)).toEqual(['ExistingCo', 'FabrikamVoice', 'NorthwindTel', 'BrokenCo', 'HiddenCo']);
     expect(h.sandbox.settings().mode).toBe('poll');
     expect(h.sandbox.requests()).toEqual([]);
     expect((await callApi(h, 'GET', '/api/v3/customer')).status).toBe(200);

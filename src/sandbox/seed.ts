@@ -36,6 +36,8 @@ export interface SeedCustomer {
   cleanupScriptId: number;
   /** A seeded failure, to show what a failed customer looks like in lists. */
   failed?: boolean;
+  /** Not in the customer list (another operator's customer): the bot cannot see it in advance, Live Platform refuses its short name. */
+  unlisted?: boolean;
 }
 
 const ONBOARDING: [id: number, name: string, description: string, variables: string[]][] = [
@@ -136,5 +138,15 @@ export const SEED_CUSTOMERS: SeedCustomer[] = [
     onboardingScriptId: 2,
     cleanupScriptId: 200,
     failed: true,
+  },
+  {
+    guid: '3f1e2d4c-0000-4a00-8000-000000000005',
+    shortName: 'HiddenCo',
+    fullName: "Another operator's customer",
+    msTenantId: '55555555-5555-4555-8555-555555555555',
+    sbcId: 6,
+    onboardingScriptId: 1,
+    cleanupScriptId: 100,
+    unlisted: true,
   },
 ];

@@ -84,6 +84,7 @@ export function seededState(): SandboxState {
       startedAt: 0,
       stepMs: 0,
       ...(s.failed ? { failAt: SBC_STEP } : {}),
+      ...(s.unlisted ? { unlisted: true } : {}),
     };
     state.customers.set(customer.guid, customer);
   }

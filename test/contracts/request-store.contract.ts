@@ -137,6 +137,48 @@ export function describeRequestStoreContract(name: string, open: () => Promise<S
       expect(await store.requestTimesBy('nobody', '2000-01-01T00:00:00.000Z')).toEqual([]);
     });
 
+    it("lists one conversation's requests newest first, with its threads and linked cards, filtered and paged", async () => {
+      const channel = '19:ops@thread.tacv2';
+      const at = (m: number) => new Date(Date.UTC(2026, 2, 1, 9, m)).toISOString();
+      const here = (m: number, over: Partial<ProvisioningRequest> = {}) =>
+        aRequest({ conversation: testAddress({ conversationId: `${channel};messageid=${m}`, kind: 'channel' }), createdAt: at(m), updatedAt: at(m), ...over });
+      const a = here(1);
+      const b = here(2, { state: 'failed', requestedBy: { id: 'aad-adele', name: 'Adele' } });
+      const c = here(3, { state: 'deployed' });
+      const elsewhere = aRequest({ createdAt: at(4) });
+      // Asked in a personal chat, decided in this channel: it is this channel's too.
+      const decidedHere = aRequest({
+        createdAt: at(5),
+        state: 'awaiting_approval',
+        linkedCards: [{ conversation: testAddress({ conversationId: channel, kind: 'channel' }), purpose: 'approval' }],
+      });
+      for (const r of [c, a, elsewhere, decidedHere, b]) await store.insert(r, {}, audit());
+      const ids = (rs: ProvisioningRequest[]) => rs.map((r) => r.id);
+      expect(ids(await store.list({ conversation: channel, limit: 10 }))).toEqual([decidedHere.id, c.id, b.id, a.id]);
+      expect(ids(await store.list({ conversation: `${channel};messageid=99`, limit: 10 }))).toEqual([decidedHere.id, c.id, b.id, a.id]);
+      const page1 = await store.list({ conversation: channel, limit: 2 });
+      expect(ids(page1)).toEqual([decidedHere.id, c.id]);
+      const last = page1[page1.length - 1];
+      expect(ids(await store.list({ conversation: channel, limit: 2, before: { createdAt: last.createdAt, id: last.id } }))).toEqual([b.id, a.id]);
+      expect(ids(await store.list({ conversation: channel, limit: 10, states: ['failed', 'deployed'] }))).toEqual([c.id, b.id]);
+      expect(ids(await store.list({ conversation: channel, limit: 10, requestedBy: 'aad-adele' }))).toEqual([b.id]);
+      expect(await store.list({ conversation: channel, limit: 10, states: [] })).toEqual([]);
+      expect(await store.list({ conversation: 'nowhere', limit: 10 })).toEqual([]);
+      // A card posted later (an approval card re-posted elsewhere) makes it that conversation's too.
+      const moved = bump(a, { linkedCards: [{ conversation: testAddress({ conversationId: 'a:approvers', kind: 'personal' }), purpose: 'approval' }] });
+      expect(await store.update(moved)).toBe(true);
+      expect(ids(await store.list({ conversation: 'a:approvers', limit: 10 }))).toEqual([a.id]);
+    });
+
+    it('finds the requests for a short name, any state, newest first', async () => {
+      const old = named('Contoso9', { state: 'failed', createdAt: '2026-03-01T08:00:00.000Z' });
+      const recent = named('contoso9', { state: 'deployed', createdAt: '2026-03-01T09:00:00.000Z' });
+      for (const r of [old, recent, named('Other9')]) await store.insert(r, {}, audit());
+      expect((await store.findByShortName('CONTOSO9', 5)).map((r) => r.id)).toEqual([recent.id, old.id]);
+      expect((await store.findByShortName('contoso9', 1)).map((r) => r.id)).toEqual([recent.id]);
+      expect(await store.findByShortName('nobody', 5)).toEqual([]);
+    });
+
     it('keeps the audit trail in order, with who, what and the details', async () => {
       const r = aRequest();
       await store.insert(r, {}, { ...audit(), detail: { shortName: r.customer.shortName } });
