@@ -53,6 +53,11 @@ const EnvSchema = z.object({
   UMP_CREATE_TIMEOUT_MS: withDefault(intMs(100), 600_000),
   UMP_POLL_INTERVAL_MS: withDefault(intMs(10), 3_000),
   UMP_DEPLOY_TIMEOUT_MS: withDefault(intMs(1_000), 3_600_000),
+  UMP_PORTAL_URL: opt(
+    url(
+      'the Live Platform portal page of a customer, e.g. https://portal.example.net/#/customers/{customerGuid} ({customerGuid} and {shortName} are filled in)',
+    ),
+  ),
   ENTRA_AUTHORITY: withDefault(url('e.g. https://login.microsoftonline.com'), 'https://login.microsoftonline.com'),
   TENANT_UNVERIFIED_POLICY: withDefault(z.enum(['block', 'warn']), 'block'),
   TENANT_TIMEOUT_MS: withDefault(intMs(100), 3_000),
@@ -146,6 +151,8 @@ export interface Config {
     scope: string;
   };
   umpTimeouts: { requestMs: number; createMs: number; pollIntervalMs: number; deployTimeoutMs: number };
+  /** UMP_PORTAL_URL: a customer's page in the Live Platform portal, `{customerGuid}` and `{shortName}` filled in. */
+  umpPortalUrl?: string;
   tenant: { authority: string; unverifiedPolicy: 'block' | 'warn'; timeoutMs: number };
   dataDir: string;
   /** 32-byte key for secrets at rest; undefined only in dev mode (the dev runner provides one). */
@@ -224,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             scope: e.UMP_SCOPE,
           }
         : undefined,
+    umpPortalUrl: e.UMP_PORTAL_URL,
     umpTimeouts: {
       requestMs: e.UMP_TIMEOUT_MS,
       createMs: e.UMP_CREATE_TIMEOUT_MS,

@@ -79,7 +79,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     approval: config.approval,
     clock,
   });
-  const card: RequestCard = (r, view = {}) => progressCard(service, r, { ...view, refreshUserIds: people.approverUserIds() });
+  const card: RequestCard = (r, view = {}) => progressCard(service, r, { ...view, refreshUserIds: people.approverUserIds(), portalUrl: config.umpPortalUrl });
   const cards = (cardsRef.current = createCardUpdater({
     messenger: edge.messenger,
     clock,
@@ -90,7 +90,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       target.kind === 'main' ? service.recordCardMoved(id, activityId) : service.recordLinkedCard(id, target.index, activityId),
     onTold: (notice) => service.markNotified(notice.requestId, noticeEvent(notice.key)),
   }));
-  edge.route(buildRegistry(FEATURES, { service, logger, access, card }));
+  edge.route(buildRegistry(FEATURES, { service, logger, access, card, portalUrl: config.umpPortalUrl }));
 
   const readiness: ReadinessCheck[] = [
     { name: 'store', check: () => store.ping() },

@@ -10,7 +10,7 @@ import type { ProvisioningService } from '../provisioning/service';
 export function progressCard(
   service: Pick<ProvisioningService, 'queuePosition' | 'maxConcurrentDeployments' | 'allowSelfApproval'>,
   r: ProvisioningRequest,
-  view: Pick<ProgressView, 'target' | 'viewer' | 'refreshUserIds'> = {},
+  view: Pick<ProgressView, 'target' | 'viewer' | 'snapshot' | 'refreshUserIds' | 'portalUrl'> = {},
 ): AdaptiveCardJson {
   return renderProgressCard(r, {
     ...view,

@@ -1,3 +1,4 @@
+import { parseListFilter } from './features/request-commands';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FEATURES } from './features';
@@ -8,7 +9,7 @@ import { createAccessPolicy } from '../provisioning/access';
 import { createLogger } from '../logger';
 import { createAccessGuard } from './access-guard';
 import type { ActionTurn, CommandTurn } from './turn';
-import { testAddress } from '../../test/helpers/fixtures';
+import { featureWithCommands, testAddress } from '../../test/helpers/fixtures';
 
 const ROOT = path.join(__dirname, '../..');
 const access = createAccessPolicy({ requesters: ['aad-requester'], approvers: [], admins: [], contact: 'the NOC lead' });
@@ -66,7 +67,7 @@ describe('the feature registry', () => {
   it('refuses to start with a command or verb that has no handler, or a handler nobody declared', () => {
     const broken: Feature = {
       id: 'broken',
-      commands: [{ name: 'status', aliases: [], usage: 'status', summary: 's', permission: 'help' }],
+      commands: [{ name: 'status', aliases: [], usage: 'status', summary: 's', example: 'x', permission: 'help' }],
       verbs: [{ verb: 'request.cancel', permission: 'request' }],
       create: () => ({ commands: { list: noop }, verbs: { 'request.retry': noop } }),
     };
@@ -83,7 +84,7 @@ describe('the feature registry', () => {
   it('refuses a command word or verb declared twice', () => {
     const twin = defineFeature({
       id: 'twin',
-      commands: [{ name: 'create', aliases: [], usage: 'create', summary: 's', permission: 'help' }],
+      commands: [{ name: 'create', aliases: [], usage: 'create', summary: 's', example: 'x', permission: 'help' }],
       verbs: [{ verb: 'customer.create', permission: 'request' }],
       create: () => ({ commands: { create: noop }, verbs: { 'customer.create': noop } }),
     });
@@ -106,9 +107,21 @@ describe('the feature registry', () => {
     expect(JSON.stringify(manifest)).not.toContain('${{');
     expect(manifest.bots[0].botId).toBe('value-of-BOT_ID');
     expect(manifest.bots[0].commandLists).toEqual(manifestCommandLists(FEATURES));
-    expect(manifestCommandLists(FEATURES)[0].commands.map((c) => c.title)).toEqual(declaredCommands(FEATURES).map((c) => c.name));
+    const declared = declaredCommands(FEATURES).map((c) => ({ title: c.name, description: c.summary }));
+    expect(manifestCommandLists(FEATURES)).toEqual([
+      { scopes: ['personal'], commands: declared },
+      { scopes: ['team'], commands: declared },
+      { scopes: ['groupChat'], commands: declared },
+    ]);
     expect(declaredCommands(FEATURES).map((c) => c.name)).toEqual(expect.arrayContaining(['new', 'help']));
     for (const c of declaredCommands(FEATURES)) expect(c.summary.length).toBeLessThanOrEqual(128);
+  });
+
+  it('lists at most 10 commands per manifest scope: the first 10, in registry order', () => {
+    const many = featureWithCommands(12);
+    const lists = manifestCommandLists([many]);
+    expect(lists.map((l) => l.scopes)).toEqual([['personal'], ['team'], ['groupChat']]);
+    for (const l of lists) expect(l.commands.map((c) => c.title)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9']);
   });
 
   it('runs a handler only when the access policy allows its declared permission, and tells the others what they may still do', async () => {
@@ -116,8 +129,8 @@ describe('the feature registry', () => {
     const guardedFeature = defineFeature({
       id: 'guarded',
       commands: [
-        { name: 'secret', aliases: [], usage: 'secret', summary: 's', permission: 'request' },
-        { name: 'open', aliases: [], usage: 'open', summary: 'o', permission: 'help' },
+        { name: 'secret', aliases: [], usage: 'secret', summary: 's', example: 'x', permission: 'request' },
+        { name: 'open', aliases: [], usage: 'open', summary: 'o', example: 'x', permission: 'help' },
       ],
       verbs: [{ verb: 'x.do', permission: 'request' }],
       create: () => ({
@@ -147,5 +160,15 @@ describe('the feature registry', () => {
     expect(registry.findCommand('?')?.name).toBe('help');
     expect(registry.suggest('hlep')?.name).toBe('help');
     expect(registry.suggest('xyzzy')).toBeUndefined();
+  });
+});
+
+describe('list filters', () => {
+  it('reads mine and state words, and names what it does not know', () => {
+    expect(parseListFilter(['Mine', 'failed'], 'aad-1')).toEqual({ query: { requestedBy: 'aad-1', states: ['failed'] }, unknown: [] });
+    expect(parseListFilter(['running'], 'a').query.states).toEqual(['awaiting_approval', 'queued', 'submitted', 'deploying']);
+    expect(parseListFilter(['awaiting_approval', 'expired'], 'a').query.states).toEqual(['awaiting_approval', 'expired']);
+    expect(parseListFilter(['all'], 'a')).toEqual({ query: {}, unknown: [] });
+    expect(parseListFilter(['sideways'], 'a').unknown).toEqual(['sideways']);
   });
 });

@@ -27,6 +27,8 @@ export interface CommandSpec extends CommandWords {
   usage: string;
   /** One line: what it does (also the description in the Teams command menu, ≤ 128 characters). */
   summary: string;
+  /** One line that works as typed, shown in help: `status REQ-7K3F9Q`. */
+  example: string;
   permission: Permission;
 }
 
@@ -45,15 +47,18 @@ export interface FeatureDeps {
   guard: AccessGuard;
   /** A request's card as it is now (queue place, refresh list), optionally one user's view of it. */
   card: RequestCard;
+  /** UMP_PORTAL_URL (a customer's portal page, `{customerGuid}`/`{shortName}` filled in), if set. */
+  portalUrl?: string;
 }
 
-export type RequestCard = (r: ProvisioningRequest, view?: Pick<ProgressView, 'target' | 'viewer'>) => AdaptiveCardJson;
+export type RequestCard = (r: ProvisioningRequest, view?: Pick<ProgressView, 'target' | 'viewer' | 'snapshot'>) => AdaptiveCardJson;
 
 export interface RegistryDeps {
   service: ProvisioningService;
   logger: Logger;
   access: AccessPolicy;
   card: RequestCard;
+  portalUrl?: string;
 }
 
 export interface FeatureHandlers {
@@ -145,7 +150,7 @@ export function registryProblems(features: readonly Feature[], built: readonly F
 export function buildRegistry(features: readonly Feature[], deps: RegistryDeps): Registry {
   const commands = declaredCommands(features);
   const guard = createAccessGuard({ access: deps.access, requests: deps.service, commands });
-  const built = features.map((f) => f.create({ service: deps.service, logger: deps.logger, commands, guard, card: deps.card }));
+  const built = features.map((f) => f.create({ service: deps.service, logger: deps.logger, commands, guard, card: deps.card, portalUrl: deps.portalUrl }));
   const problems = registryProblems(features, built);
   if (problems.length) throw new RegistryError(problems);
   const guarded =
@@ -166,12 +171,29 @@ export function buildRegistry(features: readonly Feature[], deps: RegistryDeps):
   };
 }
 
-/** The Teams manifest's `bots[0].commandLists`: every command, in every scope the bot is in. */
-export function manifestCommandLists(features: readonly Feature[]) {
-  return [
-    {
-      scopes: ['personal', 'groupChat', 'team'],
-      commands: declaredCommands(features).map((c) => ({ title: c.name, description: c.summary })),
-    },
-  ];
+/** The scopes the bot is installed in (manifest/manifest.json), one manifest command list each. */
+export const MANIFEST_COMMAND_SCOPES = ['personal', 'team', 'groupChat'] as const;
+
+/**
+ * Teams allows at most 10 commands per command list (its documented limit; the v1.30 schema itself
+ * accepts 12). With more declared commands the manifest lists the first 10 in registry (= help)
+ * order; the others still work when typed, they are just not in the menu.
+ */
+export const MAX_MANIFEST_COMMANDS = 10;
+
+export interface ManifestCommandList {
+  scopes: [(typeof MANIFEST_COMMAND_SCOPES)[number]];
+  commands: { title: string; description: string }[];
+}
+
+/**
+ * The Teams manifest's `bots[0].commandLists`: one list per scope (personal, team, groupChat), each
+ * the declared commands in registry order, title = command name, description = its summary; at
+ * most MAX_MANIFEST_COMMANDS of them (the first ones).
+ */
+export function manifestCommandLists(features: readonly Feature[]): ManifestCommandList[] {
+  const commands = declaredCommands(features)
+    .slice(0, MAX_MANIFEST_COMMANDS)
+    .map((c) => ({ title: c.name, description: c.summary }));
+  return MANIFEST_COMMAND_SCOPES.map((scope) => ({ scopes: [scope], commands: commands.map((c) => ({ ...c })) }));
 }

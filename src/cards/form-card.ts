@@ -1,6 +1,6 @@
 import type { OnboardingScript } from '../ump/types';
 import { AUTO_CLEANUP } from '../provisioning/customer-input';
-import { CREATE_FIELDS, CUSTOM_VAR_PREFIX, FIELD_IDS } from '../provisioning/fields';
+import { CREATE_FIELDS, CUSTOM_VAR_PREFIX, CUSTOM_VARS_TEXT_FIELD, FIELD_IDS } from '../provisioning/fields';
 import { AdaptiveCardJson, escapeMarkdown, renderTemplate } from './render';
 
 const CARRIER_FIELDS = CREATE_FIELDS.filter((f) => f.section === 'carrier').map((f) => f.id);
@@ -19,6 +19,8 @@ export interface FormCardData {
   scriptsUnavailableReason?: string;
   /** A non-blocking note (e.g. the password must be entered again). */
   notice?: string;
+  /** The request this form resubmits (retry, Fix and resubmit): the submit links the new request to it. */
+  retryOf?: string;
 }
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
@@ -51,12 +53,26 @@ export function renderFormCard(d: FormCardData): AdaptiveCardJson {
     return { id, label: `${name} (${id})`, value: str(d.values[id]), error: (errs[id] ?? []).map(escapeMarkdown).join(' ') };
   });
 
+  // Custom variables the chosen script has no input for (a prefilled resubmit, a script list that
+  // could not be loaded) go into the free-form box, so nothing that was entered is silently dropped.
+  const shown = new Set(scriptVariables.map((v) => v.id));
+  const leftover = Object.entries(d.values)
+    .filter(([k, v]) => k.startsWith(CUSTOM_VAR_PREFIX) && !shown.has(k) && str(v).trim() !== '')
+    .map(([k, v]) => `${k.slice(CUSTOM_VAR_PREFIX.length)}=${str(v)}`)
+    .filter((line) => !values[CUSTOM_VARS_TEXT_FIELD].split(/\r?\n/).includes(line));
+  if (leftover.length) values[CUSTOM_VARS_TEXT_FIELD] = [values[CUSTOM_VARS_TEXT_FIELD], ...leftover].filter(Boolean).join('\n');
+  // Errors Live Platform gave for a custom variable without an input are shown on the box.
+  for (const [k, m] of Object.entries(errs)) {
+    if (k.startsWith(CUSTOM_VAR_PREFIX) && !shown.has(k)) e[CUSTOM_VARS_TEXT_FIELD] = [e[CUSTOM_VARS_TEXT_FIELD], ...m.map(escapeMarkdown)].filter(Boolean).join(' ');
+  }
+
   const anyIn = (fields: string[]) => fields.some((f) => values[f] !== '' || e[f] !== '');
   const notices = [d.notice, hasScripts ? undefined : d.scriptsUnavailableReason].filter(Boolean) as string[];
 
   return renderTemplate('customer-form', {
     subtitle: 'Creates the customer on AudioCodes Live Platform (POST /api/v2/customer). Required: short name, tenant, customer type, SBC and scripts.',
-    formError: d.formError ? escapeMarkdown(d.formError) : '',
+    formError: [d.formError, ...(errs.form ?? [])].filter(Boolean).map((m) => escapeMarkdown(m!)).join(' '),
+    retryOf: d.retryOf ?? '',
     notice: notices.map(escapeMarkdown).join(' '),
     f: FIELD_TEXT,
     v: values,

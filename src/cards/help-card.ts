@@ -6,7 +6,7 @@ export interface HelpCardOptions {
   welcome?: boolean;
   botName?: string;
   /** The commands to list, in order (those this user may run). */
-  commands: readonly { usage: string; summary: string }[];
+  commands: readonly { usage: string; summary: string; example: string }[];
   /** Whether this user may create customers (shows the New customer button). */
   canRequest?: boolean;
 }
@@ -19,7 +19,7 @@ export function renderHelpCard(opts: HelpCardOptions): AdaptiveCardJson {
       : opts.canRequest === false
         ? 'I create Essentials customers on AudioCodes Live Platform. You are not a requester here, so these are the commands you can use:'
         : 'I create Essentials customers on AudioCodes Live Platform. Commands:',
-    commands: opts.commands.map((c) => ({ usage: escapeMarkdown(prefix + c.usage), summary: escapeMarkdown(c.summary) })),
+    commands: opts.commands.map((c) => ({ usage: escapeMarkdown(prefix + c.usage), summary: escapeMarkdown(c.summary), example: escapeMarkdown(`e.g. ${prefix}${c.example}`) })),
     footer: opts.needsMention
       ? `In this conversation, mention me first, e.g. ${escapeMarkdown(`${prefix}new`)}. A leading / works too.`
       : 'Type a command, e.g. new. A leading / works too (/new).',

@@ -1,4 +1,6 @@
 import { parameterName } from '../provisioning/fields';
+import { namedFieldErrors } from '../provisioning/failures';
+import { retryRefusal } from '../provisioning/retry';
 import { isTerminal, type ProvisioningRequest } from '../provisioning/request';
 import { AdaptiveCardJson, escapeMarkdown, renderTemplate } from './render';
 
@@ -70,6 +72,32 @@ export interface ProgressView {
   refreshUserIds?: readonly string[];
   /** Approvers may approve their own requests here (said on the card). */
   allowSelfApproval?: boolean;
+  /** A copy posted by `status`: no buttons (they act from the request's own card), said to be a snapshot. */
+  snapshot?: boolean;
+  /** UMP_PORTAL_URL: where a finished card links to the customer (`{customerGuid}`, `{shortName}` are filled in). */
+  portalUrl?: string;
+}
+
+/**
+ * The portal link of a finished request, or '' when there is none: no UMP_PORTAL_URL, not finished
+ * at Live Platform, or the template needs a customer guid Live Platform never gave.
+ */
+export function portalLink(template: string | undefined, r: ProvisioningRequest): string {
+  if (r.state !== 'deployed' && r.state !== 'failed') return '';
+  if (r.state === 'failed' && r.failure?.nothingCreated) return '';
+  return customerPortalLink(template, { guid: r.result?.customerGuid ?? r.ump.customerGuid, shortName: r.customer.shortName });
+}
+
+/** UMP_PORTAL_URL for one customer, or '' when unset or when it needs a guid that is not known. */
+export function customerPortalLink(template: string | undefined, c: { guid?: string; shortName: string }): string {
+  if (!template || (template.includes('{customerGuid}') && !c.guid)) return '';
+  return template.replaceAll('{customerGuid}', encodeURIComponent(c.guid ?? '')).replaceAll('{shortName}', encodeURIComponent(c.shortName));
+}
+
+/** The resubmit button of a request that ended without creating anything, '' for none. */
+function retryTitle(r: ProvisioningRequest, view: ProgressView): string {
+  if (view.snapshot || view.target === 'approval' || !isTerminal(r.state) || retryRefusal(r)) return '';
+  return r.state === 'failed' || r.state === 'rejected' ? 'Fix and resubmit' : 'Submit again';
 }
 
 export interface ViewerRights {
@@ -86,6 +114,7 @@ const MAX_REFRESH_USERS = 60;
 function actionsOf(r: ProvisioningRequest, view: ProgressView) {
   const awaiting = r.state === 'awaiting_approval';
   const none = { canApprove: false, canReject: false, canCancel: false, canShowActions: false, hasRefresh: false, viewerNote: '' };
+  if (view.snapshot) return none;
   if (view.viewer) {
     const v = view.viewer;
     return {
@@ -177,6 +206,8 @@ export function renderProgressCard(r: ProvisioningRequest, view: ProgressView = 
   ];
   const approval = r.state === 'rejected' || r.state === 'expired' ? undefined : approvalLine(r, view);
   if (approval) facts.splice(2, 0, { title: 'Approval', value: approval });
+  if (r.retryOf) facts.splice(2, 0, { title: 'Resubmits', value: r.retryOf });
+  if (r.retriedAs) facts.splice(2, 0, { title: 'Resubmitted as', value: `${r.retriedAs.id} by ${escapeMarkdown(r.retriedAs.by.name)} at ${clockTime(r.retriedAs.at)}` });
   if (c.channelId) facts.push({ title: 'Channel', value: escapeMarkdown(c.channelId) });
   if (c.lcCustomerId) facts.push({ title: 'Parent customer', value: escapeMarkdown(c.lcCustomerId) });
   for (const [k, v] of Object.entries(c.scriptParameters)) facts.push({ title: paramLabel(k), value: escapeMarkdown(v) });
@@ -214,7 +245,13 @@ export function renderProgressCard(r: ProvisioningRequest, view: ProgressView = 
   const failureFacts = f
     ? [
         ...(f.step ? [{ title: 'Failing step', value: escapeMarkdown(f.step) }] : []),
-        { title: 'Cause', value: escapeMarkdown(f.message) },
+        // Live Platform's field errors each get a line, named as the form names the field.
+        ...(f.fieldErrors
+          ? [
+              { title: 'Cause', value: 'Live Platform rejected these fields:' },
+              ...namedFieldErrors(f.fieldErrors).map((e) => ({ title: escapeMarkdown(e.field), value: escapeMarkdown(e.message) })),
+            ]
+          : [{ title: 'Cause', value: escapeMarkdown(f.message) }]),
         ...(f.errorDetails && f.errorDetails !== f.message ? [{ title: 'Error details', value: escapeMarkdown(f.errorDetails) }] : []),
         ...(f.traceId ? [{ title: 'Trace id', value: escapeMarkdown(f.traceId) }] : []),
         ...(f.errorTicket ? [{ title: 'Error ticket', value: escapeMarkdown(f.errorTicket) }] : []),
@@ -239,8 +276,10 @@ export function renderProgressCard(r: ProvisioningRequest, view: ProgressView = 
     failureHint: f ? escapeMarkdown(f.hint) : '',
     requestId: r.id,
     refreshUserIds: [],
+    retryTitle: retryTitle(r, view),
+    portalUrl: portalLink(view.portalUrl, r),
     ...actionsOf(r, view),
-    footer: `${r.id} · ${running ? `running for ${formatDuration(end - start)}` : `finished after ${formatDuration(end - start)}`}${r.ump.mode ? ` · progress: ${r.ump.mode}` : ''}${r.ump.adopted ? ' · adopted after an uncertain create' : ''}`,
+    footer: `${view.snapshot ? `Snapshot at ${clockTime(now.toISOString())}: the request's own card follows it live · ` : ''}${r.id} · ${running ? `running for ${formatDuration(end - start)}` : `finished after ${formatDuration(end - start)}`}${r.ump.mode ? ` · progress: ${r.ump.mode}` : ''}${r.ump.adopted ? ' · adopted after an uncertain create' : ''}`,
   });
   // A refresh dropped by its $when stays as null: leave the property out (Teams reads a null refresh as malformed).
   if (card.refresh == null) delete card.refresh;

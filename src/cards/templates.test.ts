@@ -1,6 +1,9 @@
 import { renderFormCard } from './form-card';
 import { renderHelpCard } from './help-card';
-import { renderProgressCard } from './progress-card';
+import { portalLink, renderProgressCard } from './progress-card';
+import { renderRequestListCard } from './request-list-card';
+import { renderAuditCard, trailOf } from './audit-card';
+import { renderCustomerStatusCard } from './customer-status-card';
 import { AdaptiveCardJson, renderTemplate, templateNames } from './render';
 import { ProvisioningRequest } from '../provisioning/request';
 import { FEATURES } from '../bot/features';
@@ -60,6 +63,17 @@ describe('card templates', () => {
     help: () => renderHelpCard({ needsMention: true, botName: 'Bot', commands: declaredCommands(FEATURES) }),
     'customer-form': () => renderFormCard({ values: { shortName: 'Acme', CarrierUserPassword: 'hunter2' }, scripts, fieldErrors: { shortName: ['bad'] }, formError: 'oops', notice: 'n' }),
     'request-progress': () => renderProgressCard(baseRequest, { now: new Date('2026-01-01T00:00:10.000Z') }),
+    'request-list': () =>
+      renderRequestListCard({ requests: [baseRequest, { ...baseRequest, id: 'REQ-22222A', state: 'failed' }], filter: 'mine', hasMore: true, laterPage: true, commandPrefix: '@Bot ' }),
+    'request-audit': () =>
+      renderAuditCard(baseRequest, [{ requestId: baseRequest.id, at: '2026-01-01T00:00:00.000Z', actor: 'u', action: 'submitted', detail: { by: 'Megan', shortName: 'Acme01' } }]),
+    'customer-status': () =>
+      renderCustomerStatusCard({
+        customer: { guid: 'g-1', shortName: 'HiddenCo', fullName: 'Hidden', licenseType: 'Essentials', siteLocations: [{ id: 's-1', sbcId: 6, sbcDeploymentState: 'Deployed' }] },
+        deploymentState: 'Deployed',
+        showTenant: false,
+        portalUrl: 'https://portal.example.net/#/customers/g-1',
+      }),
   };
   const awaiting: ProvisioningRequest = {
     ...baseRequest,
@@ -187,5 +201,128 @@ describe('the progress card', () => {
     const json = JSON.stringify(renderProgressCard({ ...baseRequest, steps }));
     expect(Buffer.byteLength(json)).toBeLessThan(40_000);
     expect(json).toContain('460 earlier steps not shown');
+  });
+});
+
+describe('cards over a request\'s whole life', () => {
+  const failed: ProvisioningRequest = {
+    ...baseRequest,
+    state: 'failed',
+    ump: {},
+    steps: [],
+    finishedAt: '2026-01-01T00:00:03.000Z',
+    failure: {
+      step: 'Submit to Live Platform',
+      message: 'Live Platform rejected the request. Short name: exists',
+      hint: 'Nothing was created.',
+      fieldErrors: { shortName: ["A customer with the short name 'Acme01' already exists."] },
+      nothingCreated: true,
+    },
+  };
+  const titles = (c: AdaptiveCardJson) => ((c as unknown as { actions?: { title: string; type: string }[] }).actions ?? []).map((a) => a.title);
+
+  it('shows Live Platform\'s field errors under the form\'s field names and offers Fix and resubmit', () => {
+    const card = renderProgressCard(failed);
+    const json = JSON.stringify(card);
+    expect(json).toContain('"title":"Short name","value":"A customer with the short name \'Acme01\' already exists."');
+    expect(titles(card)).toEqual(['Fix and resubmit']);
+    expect(validate(card)).toEqual([]);
+    // Not once it was resubmitted, not on a snapshot, not when Live Platform accepted the request.
+    const resubmitted = renderProgressCard({ ...failed, retriedAs: { id: 'REQ-NEW001', formKey: 'f', at: '2026-01-01T00:10:00.000Z', by: { id: 'u', name: 'Megan' } } });
+    expect(titles(resubmitted)).toEqual([]);
+    expect(JSON.stringify(resubmitted)).toContain('REQ-NEW001 by Megan at 00:10 UTC');
+    expect(titles(renderProgressCard(failed, { snapshot: true }))).toEqual([]);
+    expect(titles(renderProgressCard({ ...failed, failure: { ...failed.failure!, nothingCreated: undefined } }))).toEqual([]);
+    expect(titles(renderProgressCard({ ...failed, state: 'expired', failure: undefined }))).toEqual(['Submit again']);
+  });
+
+  it('links a finished customer to the portal when UMP_PORTAL_URL is set, and only when its guid is known', () => {
+    const deployed: ProvisioningRequest = { ...baseRequest, state: 'deployed', result: { customerGuid: 'b38e5a04', siteLocationIds: [] } };
+    const template = 'https://portal.example.net/#/customers/{customerGuid}?n={shortName}';
+    const card = renderProgressCard(deployed, { portalUrl: template }) as unknown as { actions: { type: string; url?: string }[] };
+    expect(card.actions).toEqual([expect.objectContaining({ type: 'Action.OpenUrl', url: 'https://portal.example.net/#/customers/b38e5a04?n=Acme01' })]);
+    expect(titles(renderProgressCard(deployed))).toEqual([]);
+    expect(portalLink(template, { ...deployed, result: undefined })).toBe('');
+    expect(portalLink(template, baseRequest)).toBe('');
+    expect(portalLink(template, failed)).toBe('');
+    expect(portalLink('https://portal.example.net/customers', deployed)).toBe('https://portal.example.net/customers');
+  });
+
+  it('posts a snapshot for status: no buttons, said to be a snapshot', () => {
+    const json = JSON.stringify(renderProgressCard({ ...baseRequest, state: 'queued' }, { snapshot: true, now: new Date('2026-01-01T00:00:10.000Z') }));
+    expect(json).toContain("Snapshot at 00:00 UTC: the request's own card follows it live");
+    expect(json).not.toContain('Cancel request');
+  });
+
+  it('lists requests with state, who and when, and pages with More carrying the last one shown', () => {
+    const card = renderRequestListCard({ requests: [baseRequest], filter: 'failed', hasMore: true, laterPage: false, commandPrefix: '' }) as unknown as {
+      actions: { title: string; data: Record<string, string> }[];
+    };
+    const json = JSON.stringify(card);
+    expect(json).toContain('**Acme01** · REQ-7K3F9Q');
+    expect(json).toContain('Megan \\\\*\\\\*Bowen\\\\*\\\\* · 00:00 UTC on 2026-01-01');
+    expect(json).toContain('"text":"Deploying"');
+    expect(card.actions.map((a) => a.title)).toEqual(['More']);
+    expect(card.actions[0].data).toEqual({ verb: 'requests.more', filter: 'failed', beforeAt: baseRequest.createdAt, beforeId: baseRequest.id });
+    const empty = JSON.stringify(renderRequestListCard({ requests: [], filter: '', hasMore: false, laterPage: false, commandPrefix: '' }));
+    expect(empty).toContain('No requests in this conversation yet.');
+  });
+
+  it('tells the trail in order: requested, validated, approved, queued, sent, each step, the end, with who', () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+    const r: ProvisioningRequest = { ...baseRequest, state: 'deployed', steps: [{ level: 'Information', message: 'MsTenantid is valid', at: at(5) }] };
+    const lines = trailOf(r, [
+      { requestId: r.id, at: at(0), actor: 'aad-megan', action: 'submitted', detail: { by: 'Megan Bowen', shortName: 'Acme01', approval: 'required' } },
+      { requestId: r.id, at: at(2), actor: 'aad-adele', action: 'approved', detail: { by: 'Adele Vance' } },
+      { requestId: r.id, at: at(3), actor: 'system', action: 'dequeued', detail: { waitedMs: 1000 } },
+      { requestId: r.id, at: at(3), actor: 'system', action: 'card.moved', detail: {} },
+      { requestId: r.id, at: at(4), actor: 'system', action: 'create.sent' },
+      { requestId: r.id, at: at(4), actor: 'system', action: 'deploying', detail: { mode: 'poll' } },
+      { requestId: r.id, at: at(9), actor: 'system', action: 'deployed', detail: { customerGuid: 'g' } },
+    ]);
+    expect(lines.map((l) => `${l.what} · ${l.who}`)).toEqual([
+      'Requested · Megan Bowen',
+      'Validated · the bot',
+      'Waiting for approval · the bot',
+      'Approved · Adele Vance',
+      'Queued · the bot',
+      'Left the queue · the bot',
+      'Sent to Live Platform · the bot',
+      'Accepted by Live Platform · the bot',
+      'Step (Information) · Live Platform',
+      'Deployed · the bot',
+    ]);
+    expect(lines[1].detail).toBe('Microsoft tenant contoso.onmicrosoft.com → 4bf50a33-a383-4d3f-9403-220c898bc1b2; short name free');
+  });
+
+  it('keeps a long trail within Teams\' message size: the newest entries, and how many were left out', () => {
+    const steps = Array.from({ length: 300 }, (_, i) => ({ level: 'Information', message: `Step ${i} ${'x'.repeat(80)}`, at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() }));
+    const card = renderAuditCard({ ...baseRequest, steps }, []);
+    const json = JSON.stringify(card);
+    expect(json.length).toBeLessThan(28_000);
+    const hidden = Number(/(\d+) earlier entries not shown\./.exec(json)![1]);
+    expect(hidden).toBeGreaterThanOrEqual(240);
+    expect(json).toContain('Step 299');
+    expect(json).not.toContain(`Step ${hidden - 1} `);
+    expect(json).toContain(`Step ${hidden} `);
+  });
+
+  it('shows a foreign customer as Live Platform reports it; its tenant only to admins', () => {
+    const c = { guid: 'g-1', shortName: 'HiddenCo', msTenantId: 't-1', siteLocations: [{ id: 's-1', sbcId: 6, sbcDeploymentState: 'Failed' }] };
+    const json = JSON.stringify(renderCustomerStatusCard({ customer: c, deploymentState: 'Failed', showTenant: false, portalUrl: '' }));
+    expect(json).toContain('"title":"Site s-1","value":"SBC 6 · Failed"');
+    expect(json).toContain('"style":"attention"');
+    expect(json).not.toContain('t-1');
+    expect(JSON.stringify(renderCustomerStatusCard({ customer: c, showTenant: true, portalUrl: '' }))).toContain('"value":"t-1"');
+  });
+
+  it('carries the request a resubmit form replaces, and keeps custom variables the script has no input for', () => {
+    const card = renderFormCard({ values: { shortName: 'Acme', 'CustomVar.Variable3': 'third', customVariables: 'Extra=1' }, scripts, retryOf: 'REQ-7K3F9Q', fieldErrors: { 'CustomVar.Variable3': ['too long'], form: ['Odd body.'] } });
+    const json = JSON.stringify(card);
+    expect(json).toContain('"retryOf":"REQ-7K3F9Q"');
+    expect(json).toContain('"value":"Extra=1\\nVariable3=third"');
+    expect(json).toContain('too long');
+    expect(json).toContain('Odd body.');
+    expect(JSON.stringify(renderFormCard({ values: {} }))).toContain('"retryOf":""');
   });
 });

@@ -78,7 +78,7 @@ describe('someone who is not a requester', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0].body?.attachments ?? []).toEqual([]);
     expect(textOf(sent[0])).toBe(
-      "You can't create customers with this bot. Ask the NOC lead (noc@example.net) to add you as a requester. You can still use: help.",
+      "You can't create customers with this bot. Ask the NOC lead (noc@example.net) to add you as a requester. You can still use: status, list, audit, help.",
     );
   });
 
@@ -286,7 +286,7 @@ describe('in a channel, the refusal to a non-requester', () => {
     try {
       const from = w.connector.sent.length;
       await w.bot.post(channelMention('new', { serviceUrl: w.connector.url }));
-      expect(textOf(sentSince(w, from)[0])).toMatch(/You can still use: @Bot help\.$/);
+      expect(textOf(sentSince(w, from)[0])).toMatch(/You can still use: @Bot status, @Bot list, @Bot audit, @Bot help\.$/);
     } finally {
       await w.stop();
     }

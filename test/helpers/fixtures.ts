@@ -1,3 +1,4 @@
+import { defineFeature, type Feature } from '../../src/bot/registry';
 import type { ConversationAddress } from '../../src/provisioning/conversation-address';
 import type { ProvisioningRequest } from '../../src/provisioning/request';
 
@@ -43,4 +44,20 @@ export function testRequest(over: Partial<ProvisioningRequest> = {}): Provisioni
     updatedAt: at,
     ...over,
   };
+}
+
+/** A feature declaring `n` commands c0…c(n-1) and no handlers: for the manifest's command-list limits. */
+export function featureWithCommands(n: number): Feature {
+  return defineFeature({
+    id: 'many',
+    commands: Array.from({ length: n }, (_, i) => ({
+      name: `c${i}`,
+      aliases: [],
+      usage: `c${i}`,
+      summary: `command ${i}`,
+      example: `c${i}`,
+      permission: 'help' as const,
+    })),
+    create: () => ({ commands: {}, verbs: {} }),
+  });
 }

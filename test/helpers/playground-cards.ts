@@ -68,3 +68,16 @@ export function cardActions(card: Card): CardAction[] {
   });
   return actions;
 }
+
+/**
+ * The values of a card's inputs as a Teams client sends them with an Action.Execute whose
+ * `associatedInputs` is not `none`: each input's id and its current (here: initial) value.
+ */
+export function cardInputs(card: Card): Record<string, string> {
+  const values: Record<string, string> = {};
+  walk(card, (el) => {
+    if (typeof el.type === 'string' && el.type.startsWith('Input.') && typeof el.id === 'string')
+      values[el.id] = el.value === undefined ? '' : String(el.value);
+  });
+  return values;
+}

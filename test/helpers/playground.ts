@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { z } from 'zod/v4';
 import { spawnPlayground, waitForListening, type PlaygroundProcess } from '../../scripts/playground-process';
 import { getFreePort } from './ports';
-import { cardActions, cardOf, isRecord, messageText, type Attachment, type InvokeResponse } from './playground-cards';
+import { cardActions, cardInputs, cardOf, isRecord, messageText, type Attachment, type InvokeResponse } from './playground-cards';
 
 export { cardOf, cardText } from './playground-cards';
 
@@ -338,7 +338,12 @@ class Driver {
       conversation: { id: conversationId },
       replyToId: message.messageId,
       value: {
-        action: { type: 'Action.Execute', verb: String(action.verb ?? ''), data: { ...(isRecord(action.data) ? action.data : {}), ...inputs } },
+        // As a Teams client does: the card's inputs come along unless the button says `none`.
+        action: {
+          type: 'Action.Execute',
+          verb: String(action.verb ?? ''),
+          data: { ...(action.associatedInputs === 'none' || !card ? {} : cardInputs(card)), ...(isRecord(action.data) ? action.data : {}), ...inputs },
+        },
         trigger: 'manual',
       },
     });

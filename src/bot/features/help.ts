@@ -17,7 +17,7 @@ function helpCard(turn: Turn, commands: readonly CommandSpec[], guard: AccessGua
 /** `help`, and the greeting when the bot is added to a conversation. */
 export const helpFeature = defineFeature({
   id: 'help',
-  commands: [{ name: 'help', aliases: ['?'], usage: 'help', summary: 'Show the commands you can use here.', permission: 'help' }],
+  commands: [{ name: 'help', aliases: ['?'], usage: 'help', summary: 'Show the commands you can use here.', example: 'help', permission: 'help' }],
   create({ commands, guard }) {
     return {
       commands: {

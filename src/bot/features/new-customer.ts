@@ -4,6 +4,9 @@ import type { ActionTurn, Turn } from '../turn';
 import type { ParsedCommand } from '../commands';
 import { buildForm, prefillFromArgs, prefillNotice, secretNotice } from './customer-form';
 
+/** The request a resubmit form names (checked by the service on submit; here only carried along). */
+const retryOfIn = (data: Record<string, unknown>) => (typeof data.retryOf === 'string' && data.retryOf ? data.retryOf.slice(0, 20) : undefined);
+
 /**
  * `new`: the create form, its "Load script variables" reload, and "Create customer", which
  * validates and answers at once with the progress card while the work runs in the background.
@@ -16,6 +19,7 @@ export const newCustomerFeature = defineFeature({
       aliases: ['create'],
       usage: 'new [shortName=Acme] [msTenantId=contoso.onmicrosoft.com] [field=value …]',
       summary: 'Open the form to create an Essentials customer on Live Platform. Any field can be prefilled.',
+      example: 'new shortName=Acme01 msTenantId=contoso.onmicrosoft.com sbcId=5',
       permission: 'request',
     },
   ],
@@ -37,7 +41,7 @@ export const newCustomerFeature = defineFeature({
     /** Re-renders the form with the chosen script's variables, keeping what was typed. */
     const refreshForm = async (turn: ActionTurn) => {
       const data = turn.action.data;
-      await turn.answerWithCard(await buildForm(service, turn.log, { values: data, notice: secretNotice(data) }));
+      await turn.answerWithCard(await buildForm(service, turn.log, { values: data, notice: secretNotice(data), retryOf: retryOfIn(data) }));
     };
 
     const submit = async (turn: ActionTurn) => {
@@ -48,7 +52,9 @@ export const newCustomerFeature = defineFeature({
       if (result.kind === 'refused') {
         turn.log.info({ user: turn.actor.id }, 'submit refused');
         // The form stays, with what was typed, so a later click can still send it.
-        await turn.answerWithCard(await buildForm(service, turn.log, { values: data, formError: result.message, notice: secretNotice(data) }));
+        await turn.answerWithCard(
+          await buildForm(service, turn.log, { values: data, formError: result.message, notice: secretNotice(data), retryOf: retryOfIn(data) }),
+        );
         return;
       }
       if (result.kind === 'invalid') {
@@ -58,6 +64,7 @@ export const newCustomerFeature = defineFeature({
           fieldErrors: result.fieldErrors,
           formError: result.formError,
           notice: secretNotice(data),
+          retryOf: retryOfIn(data),
         });
         await turn.answerWithCard(card);
         return;
