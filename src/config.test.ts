@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, ENV_KEYS, loadConfig } from './config';
 
-const KEY = Buffer.alloc(32, 1).toString('base64');
+const KEY = 's/GHp0sYzZ9s5sP9rVMXqHPoLb+5Mf7p1kQwomV41jU=';
 /** A registered single-tenant bot with its requesters: what production needs besides the key. */
 const REGISTERED = {
   MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555',
@@ -56,6 +56,32 @@ describe('configuration', () => {
     }
     expect(msg).not.toContain('very-secret-value');
     expect((err as ConfigError).problems.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('takes an encryption key of exactly 32 bytes, refuses typos and trivially weak keys, and reads the previous keys for rotation', () => {
+    const dev = { DEV_MODE: 'true' };
+    const problem = (key: string) => {
+      try {
+        loadConfig({ ...dev, ENCRYPTION_KEY: key });
+        return 'accepted';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    expect(problem(KEY)).toBe('accepted');
+    // Buffer.from(…, 'base64') would skip the stray character and make a different key: refused.
+    expect(problem(`${KEY.slice(0, 10)}!${KEY.slice(11)}`)).toMatch(/ENCRYPTION_KEY: expected exactly 32 random bytes/);
+    expect(problem(Buffer.alloc(31, 5).toString('base64'))).toMatch(/expected exactly 32 random bytes/);
+    expect(problem(Buffer.alloc(32, 7).toString('base64'))).toMatch(/ENCRYPTION_KEY: the key is trivially weak/);
+    expect(problem(Buffer.from('ab'.repeat(16)).toString('base64'))).toMatch(/trivially weak/);
+    // The message never echoes the key.
+    expect(problem(Buffer.alloc(32, 7).toString('base64'))).not.toContain(Buffer.alloc(32, 7).toString('base64'));
+    const other = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256)).toString('base64');
+    const c = loadConfig({ ...dev, ENCRYPTION_KEY: KEY, ENCRYPTION_KEY_PREVIOUS: `${other}, ${Buffer.from(KEY, 'base64').toString('base64url')}` });
+    expect(c.previousEncryptionKeys.map((k) => k.toString('base64'))).toEqual([other, KEY]);
+    expect(() => loadConfig({ ...dev, ENCRYPTION_KEY: KEY, ENCRYPTION_KEY_PREVIOUS: `${other},nope` })).toThrow(
+      /ENCRYPTION_KEY_PREVIOUS: key 2: expected exactly 32/,
+    );
   });
 
   it('refuses to start outside dev mode without an encryption key', () => {

@@ -35,6 +35,25 @@ const duration = (min: number, max: number) =>
       return m ? Number(m[1]) * UNIT_MS[m[2].toLowerCase()] : Number.NaN;
     })
     .refine((ms) => Number.isNaN(ms) || (ms >= min && ms <= max), `expected between ${min / 1000} second(s) and ${max / 86_400_000} days`);
+/**
+ * 32 random bytes in base64 (or base64url), exactly: `Buffer.from(…, 'base64')` skips what it cannot
+ * decode, so a typo would silently make a shorter or different key. A key with almost no variety
+ * (all one byte, a short repeated pattern) is refused as trivially weak.
+ */
+const encryptionKey = z.string().transform((v, ctx) => {
+  const text = v.trim();
+  const b64 = /^[A-Za-z0-9+/]{43}=?$/.test(text) || /^[A-Za-z0-9_-]{43}=?$/.test(text);
+  const key = Buffer.from(text, /[-_]/.test(text) ? 'base64url' : 'base64');
+  if (!b64 || key.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'expected exactly 32 random bytes in base64 (openssl rand -base64 32)' });
+    return z.NEVER;
+  }
+  if (new Set(key).size < 8) {
+    ctx.addIssue({ code: 'custom', message: 'the key is trivially weak (almost the same byte throughout): generate one with openssl rand -base64 32' });
+    return z.NEVER;
+  }
+  return key;
+});
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const EnvSchema = z.object({
@@ -62,9 +81,23 @@ const EnvSchema = z.object({
   TENANT_UNVERIFIED_POLICY: withDefault(z.enum(['block', 'warn']), 'block'),
   TENANT_TIMEOUT_MS: withDefault(intMs(100), 3_000),
   DATA_DIR: withDefault(z.string(), './data'),
-  ENCRYPTION_KEY: opt(z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes in base64 (openssl rand -base64 32)')),
+  ENCRYPTION_KEY: opt(encryptionKey),
+  ENCRYPTION_KEY_PREVIOUS: opt(
+    z.string().transform((v, ctx) =>
+      v
+        .split(/[\s,;]+/)
+        .filter(Boolean)
+        .flatMap((k, i) => {
+          const r = encryptionKey.safeParse(k);
+          if (r.success) return [r.data];
+          ctx.addIssue({ code: 'custom', message: `key ${i + 1}: ${r.error.issues[0]?.message ?? 'invalid'}` });
+          return [];
+        }),
+    ),
+  ),
   DEV_MODE: withDefault(bool, 'false'),
   CARD_EDIT_MIN_INTERVAL_MS: withDefault(intMs(0), 1_500),
+  READYZ_CACHE_MS: withDefault(intMs(0), 5_000),
   ALLOWED_TENANTS: opt(idList('Teams tenant ids')),
   REQUESTERS: opt(idList('Entra object ids of the users who may create customers, or * for every user of an allowed tenant', true)),
   APPROVERS: opt(idList('Entra object ids of the users who may approve requests')),
@@ -157,8 +190,12 @@ export interface Config {
   dataDir: string;
   /** 32-byte key for secrets at rest; undefined only in dev mode (the dev runner provides one). */
   encryptionKey?: Buffer;
+  /** ENCRYPTION_KEY_PREVIOUS: keys that still open what they sealed (rotation); the current key seals. */
+  previousEncryptionKeys: Buffer[];
   devMode: boolean;
   cardEditMinIntervalMs: number;
+  /** How long /readyz reuses its Live Platform probe (READYZ_CACHE_MS). */
+  readinessCacheMs: number;
   access: AccessSettings;
   limits: { createsPerHour: number; commandsPerMinute: number; maxConcurrentDeployments: number };
   approval: ApprovalSettings;
@@ -240,9 +277,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     tenant: { authority: e.ENTRA_AUTHORITY.replace(/\/+$/, ''), unverifiedPolicy: e.TENANT_UNVERIFIED_POLICY, timeoutMs: e.TENANT_TIMEOUT_MS },
     dataDir: path.resolve(e.DATA_DIR),
-    encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'base64') : undefined,
+    encryptionKey: e.ENCRYPTION_KEY,
+    previousEncryptionKeys: e.ENCRYPTION_KEY_PREVIOUS ?? [],
     devMode: e.DEV_MODE,
     cardEditMinIntervalMs: e.CARD_EDIT_MIN_INTERVAL_MS,
+    readinessCacheMs: e.READYZ_CACHE_MS,
     access: {
       allowedTenants: allowedTenants ? lower(allowedTenants) : undefined,
       requesters: e.REQUESTERS?.[0] === '*' || (!e.REQUESTERS && e.DEV_MODE) ? '*' : lower(e.REQUESTERS),

@@ -20,7 +20,8 @@ import { openSqliteStore } from './provisioning/sqlite-store';
 import { ProvisioningRequest } from './provisioning/request';
 import { createTenantLookup } from './tenant';
 import { createUmpClient } from './ump/client';
-import { ReadinessCheck, RunningServer, startServer } from './server';
+import { cachedCheck, ReadinessCheck, ReadinessError, RunningServer, startServer } from './server';
+import { UmpAuthError, UmpHttpError, UmpNetworkError, UmpShapeError, UmpTimeoutError } from './ump/errors';
 
 export interface StartOptions {
   /** Tests pass a stream to capture log lines. */
@@ -45,7 +46,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   if (!config.access.allowedTenants) logger.warn('dev mode without ALLOWED_TENANTS: users of any Teams tenant may use the bot');
   const key = config.encryptionKey ?? (config.devMode ? devOnlyKey(config.dataDir, logger) : undefined);
   if (!key) throw new Error('ENCRYPTION_KEY is required outside dev mode');
-  const store = openSqliteStore({ dataDir: config.dataDir, secretBox: createSecretBox(key) });
+  const store = openSqliteStore({ dataDir: config.dataDir, secretBox: createSecretBox(key, config.previousEncryptionKeys) });
   const ump = config.ump
     ? createUmpClient({ ...config.ump, requestTimeoutMs: config.umpTimeouts.requestMs, createTimeoutMs: config.umpTimeouts.createMs, logger })
     : undefined;
@@ -93,13 +94,26 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   edge.route(buildRegistry(FEATURES, { service, logger, access, card, portalUrl: config.umpPortalUrl }));
 
   const readiness: ReadinessCheck[] = [
-    { name: 'store', check: () => store.ping() },
+    {
+      name: 'store',
+      check: () =>
+        store.ping().catch((err) => {
+          logger.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'readiness: the store cannot write');
+          throw new ReadinessError('not_writable');
+        }),
+    },
     {
       name: 'livePlatform',
-      check: async () => {
-        if (!ump) throw new Error(`Live Platform is not configured: set ${UMP_KEYS_TEXT}`);
-        await ump.ping();
-      },
+      check: cachedCheck(
+        async () => {
+          if (!ump) throw new ReadinessError('not_configured');
+          await ump.ping().catch((err) => {
+            throw new ReadinessError(livePlatformReason(err));
+          });
+        },
+        config.readinessCacheMs,
+        () => clock.now().getTime(),
+      ),
     },
   ];
   const server = await startServer({ logger, messages: edge.process, readiness }, config.port, config.host);
@@ -131,4 +145,14 @@ function devOnlyKey(dataDir: string, logger: Logger): Buffer {
     logger.warn({ file }, 'dev mode: generated a dev-only encryption key (never use dev mode in production)');
   }
   return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+}
+
+/** Why Live Platform is not ready, as a reason code for /readyz. */
+function livePlatformReason(err: unknown): string {
+  if (err instanceof UmpAuthError) return err.transient ? 'sign_in_unreachable' : 'sign_in_refused';
+  if (err instanceof UmpTimeoutError) return 'timeout';
+  if (err instanceof UmpNetworkError) return 'unreachable';
+  if (err instanceof UmpShapeError) return 'unexpected_answer';
+  if (err instanceof UmpHttpError) return `http_${err.status}`;
+  return 'error';
 }

@@ -5,8 +5,36 @@ import { withDeadline } from './deadline';
 
 export interface ReadinessCheck {
   name: string;
-  /** Resolves when healthy; rejects with an Error whose message is the reason (no secrets). */
+  /** Resolves when healthy; rejects otherwise (a ReadinessError names the reason code). */
   check(): Promise<void>;
+}
+
+/**
+ * Why a check failed, as a reason code (`not_writable`, `timeout`, `http_503`, …): /readyz answers
+ * with codes, never with internal error text; the details go to the log.
+ */
+export class ReadinessError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'ReadinessError';
+  }
+}
+
+/**
+ * A check asked at most once per `ttlMs` (a load balancer polling /readyz every second must not
+ * fetch a token and call Live Platform each time); concurrent asks share one probe.
+ */
+export function cachedCheck(check: () => Promise<void>, ttlMs: number, now: () => number = Date.now): () => Promise<void> {
+  let last: { at: number; result: Promise<void> } | undefined;
+  return () => {
+    const t = now();
+    if (!last || t - last.at >= ttlMs) {
+      const result = check();
+      result.catch(() => undefined);
+      last = { at: t, result };
+    }
+    return last.result;
+  };
 }
 
 export interface ServerDeps {
@@ -61,11 +89,13 @@ export async function startServer(deps: ServerDeps, port: number, host: string):
       deps.readiness.map(async (c) => {
         try {
           await withDeadline(c.check(), timeoutMs, () => {
-            throw new Error(`no answer within ${timeoutMs} ms`);
+            throw new ReadinessError('timeout');
           });
           return { name: c.name, ok: true as const };
         } catch (err) {
-          return { name: c.name, ok: false as const, reason: (err as Error).message };
+          const reason = err instanceof ReadinessError ? err.reason : 'error';
+          logger.debug({ check: c.name, reason, err: { message: (err as Error)?.message } }, 'readiness check failed');
+          return { name: c.name, ok: false as const, reason };
         }
       }),
     );

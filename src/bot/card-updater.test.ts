@@ -323,6 +323,47 @@ describe('the card updater (fake clock, fake messenger)', () => {
     ]);
   });
 
+  it('keeps memory bounded with many conversations: send slots in the past are forgotten, ended cards and sent notices dropped', async () => {
+    const inConversation = (i: number, v: number, state: RequestState) =>
+      req(v, state, 1, { id: `REQ-${i}`, formKey: `conv-${i}|m`, conversation: testAddress({ conversationId: `conv-${i}` }), cardActivityId: `m-${i}` });
+    for (let i = 0; i < 500; i++) {
+      updater.notify(inConversation(i, 2, 'deployed'));
+      updater.tell({ key: `REQ-${i}:deployed`, requestId: `REQ-${i}`, to: testAddress({ conversationId: `conv-${i}` }), message: { text: 'deployed' } });
+    }
+    await clock.advance(MIN_INTERVAL);
+    await updater.idle();
+    expect(messenger.sent()).toHaveLength(1000);
+    // Each conversation still has a slot ahead (its notice went out at MIN_INTERVAL); nothing else is held.
+    expect(updater.stats()).toEqual({ cards: 0, notices: 0, slots: 500, told: 500 });
+
+    // Time passes: those slots are now in the past and go with the next send anywhere.
+    await clock.advance(10 * MIN_INTERVAL);
+    await notify(inConversation(9999, 2, 'deploying'));
+    expect(messenger.calls.at(-1)).toMatchObject({ conversationId: 'conv-9999', ok: true });
+    expect(updater.stats()).toEqual({ cards: 1, notices: 0, slots: 1, told: 500 });
+
+    // And once that request ends and its slot is behind it, nothing is left but the capped told keys.
+    await notify(inConversation(9999, 3, 'failed'));
+    await clock.advance(10 * MIN_INTERVAL);
+    await updater.idle();
+    await notify(inConversation(10_000, 2, 'deployed'));
+    await updater.idle();
+    expect(updater.stats()).toEqual({ cards: 0, notices: 0, slots: 1, told: 500 });
+  });
+
+  it('still spaces sends of one conversation after its slots were swept', async () => {
+    await notify(req(2, 'deploying', 0));
+    await clock.advance(5 * MIN_INTERVAL); // the slot of c1 is in the past and swept with the next send
+    await notify(req(3, 'deploying', 1));
+    await notify(req(4, 'deploying', 2)); // right after a send: waits for the slot taken just now
+    await clock.advance(10 * MIN_INTERVAL);
+    expect(messenger.calls.map((c) => [c.at, c.text])).toEqual([
+      [0, 'deploying 0'],
+      [5 * MIN_INTERVAL, 'deploying 1'],
+      [6 * MIN_INTERVAL, 'deploying 2'],
+    ]);
+  });
+
   it('sends a notice once per key, paced with the cards of its conversation', async () => {
     const notice = { key: 'REQ-1:approved', requestId: 'REQ-1', to: testAddress({ conversationId: 'c1' }), message: { text: 'approved' } };
     const told: string[] = [];

@@ -4,7 +4,7 @@ import { retrying } from '../outbound/resilience';
 import type { ConversationAddress } from '../provisioning/conversation-address';
 import { isTerminal, type ProvisioningRequest } from '../provisioning/request';
 import type { AdaptiveCardJson } from '../cards/render';
-import { botRemoved, describeConnectorError, isGone, retryBudget } from './connector-errors';
+import { botRemoved, describeConnectorError, isGone, MAX_CONNECTOR_RETRY_AFTER_MS, retryBudget } from './connector-errors';
 import type { Messenger, OutboundMessage } from './messenger';
 
 /** Which message of a request: its own card, or one of its linked cards (e.g. the approval card). */
@@ -45,6 +45,19 @@ export interface CardUpdater {
   /** Resolves when nothing is pending or being sent (tests, shutdown). */
   idle(): Promise<void>;
   stop(): void;
+  /** How much the updater holds in memory (tests and diagnostics): every number stays bounded. */
+  stats(): CardUpdaterStats;
+}
+
+export interface CardUpdaterStats {
+  /** Cards of requests not yet ended (or being sent their final state). */
+  cards: number;
+  /** Notices waiting or being sent. */
+  notices: number;
+  /** Conversations with a send slot still ahead (a slot in the past is dropped: it means "send now"). */
+  slots: number;
+  /** Keys of notices already sent in this run (capped). */
+  told: number;
 }
 
 interface Job {
@@ -83,7 +96,9 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
   const cards = new Map<string, CardEntry>();
   const notices = new Map<string, Job>();
   const told = new Set<string>();
+  /** Conversation id → the earliest time its next send may go out. Only future times are worth keeping. */
   const nextSlot = new Map<string, number>();
+  let lastSweep = Number.NEGATIVE_INFINITY;
   const idleWaiters: (() => void)[] = [];
   const maxAttempts = deps.maxAttempts ?? 6;
   const policy = {
@@ -91,15 +106,33 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
     baseDelayMs: deps.baseBackoffMs ?? 500,
     maxDelayMs: 30_000,
     maxTotalMs: Number.POSITIVE_INFINITY,
-    maxRetryAfterMs: 60_000,
+    maxRetryAfterMs: MAX_CONNECTOR_RETRY_AFTER_MS,
   };
   const stopping = new AbortController();
 
+  /**
+   * Forgets the slots already in the past: an absent slot and a past one both mean "send now", so
+   * the map holds only conversations sent to within the last interval, however many conversations
+   * the bot ever talked to. A sweep visits every slot, so it runs at most once per interval (or
+   * whenever nothing is pending); each send stays O(1) amortised.
+   */
+  function pruneSlots(force = false) {
+    const now = clock.now().getTime();
+    if (!force && now - lastSweep < Math.max(deps.minIntervalMs, 1_000)) return;
+    lastSweep = now;
+    for (const [conversationId, at] of nextSlot) if (at <= now) nextSlot.delete(conversationId);
+  }
+
   /** Takes this conversation's next slot: called right before something is really sent. */
-  const takeSlot = (conversationId: string) => nextSlot.set(conversationId, clock.now().getTime() + deps.minIntervalMs);
+  const takeSlot = (conversationId: string) => {
+    pruneSlots();
+    nextSlot.set(conversationId, clock.now().getTime() + deps.minIntervalMs);
+  };
   const pending = () => [...cards.values(), ...notices.values()].some((e) => e.busy || e.scheduled);
   const checkIdle = () => {
-    if (!pending()) idleWaiters.splice(0).forEach((r) => r());
+    if (pending()) return;
+    pruneSlots(true);
+    idleWaiters.splice(0).forEach((r) => r());
   };
 
   function schedule(e: Job) {
@@ -252,6 +285,10 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
     },
     stop() {
       stopping.abort();
+      nextSlot.clear();
+    },
+    stats() {
+      return { cards: cards.size, notices: notices.size, slots: nextSlot.size, told: told.size };
     },
   };
 }

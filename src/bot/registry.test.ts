@@ -170,5 +170,6 @@ describe('list filters', () => {
     expect(parseListFilter(['awaiting_approval', 'expired'], 'a').query.states).toEqual(['awaiting_approval', 'expired']);
     expect(parseListFilter(['all'], 'a')).toEqual({ query: {}, unknown: [] });
     expect(parseListFilter(['sideways'], 'a').unknown).toEqual(['sideways']);
+    expect(parseListFilter(['constructor', '__proto__', 'toString'], 'a').unknown).toEqual(['constructor', '__proto__', 'toString']);
   });
 });

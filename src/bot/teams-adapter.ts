@@ -1,12 +1,23 @@
+import { envelopeProblem } from './activity-envelope';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type restify from 'restify';
-import { Activity, CardFactory, ConversationReference, INVOKE_RESPONSE_KEY, MessageFactory, TurnContext } from 'botbuilder';
+import {
+  Activity,
+  CardFactory,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationReference,
+  INVOKE_RESPONSE_KEY,
+  InvokeResponse,
+  MessageFactory,
+  TurnContext,
+} from 'botbuilder';
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { AdaptiveCardJson } from '../cards/render';
 import { conversationKind, type ConversationAddress } from '../provisioning/conversation-address';
 import { parseCommand, type ParsedCommand } from './commands';
-import { describeConnectorError } from './connector-errors';
+import { connectorRetryAfterMs, describeConnectorError, MAX_CONNECTOR_RETRY_AFTER_MS } from './connector-errors';
 import { createErrorFunnel } from './error-funnel';
 import { createFallback } from './fallback';
 import { DeliveryError, type Messenger } from './messenger';
@@ -148,12 +159,208 @@ const isExecuteVerb = (verb: string) => async (ctx: TurnContext) => {
   return a.type === 'invoke' && a.name === 'adaptiveCard/action' && a.value?.action?.type === 'Action.Execute' && a.value?.action?.verb === verb;
 };
 
+/*
+ * Retry-After from the Bot Connector. botbuilder's HTTP pipeline (core-rest-pipeline's default retry
+ * policy) obeys a Retry-After on 429 and 503 for every connector call, replies in a turn and
+ * proactive sends alike, for as long as it says, three times over: an answer of `Retry-After: 3600`
+ * would hold a turn or the card updater for three hours. A policy inside that retry loop refuses to
+ * let it wait longer than MAX_CONNECTOR_RETRY_AFTER_MS: the call fails at once (logged), with the
+ * status and headers the connector sent, so the card updater gives up on that send too (its own
+ * retries use the same cap) and the next change goes out as usual. Shorter waits are left to botbuilder.
+ */
+
+/** The parts of a core-rest-pipeline response this file reads (that package is botbuilder's, not ours). */
+interface WireResponse {
+  status: number;
+  headers: { get(name: string): string | undefined };
+  bodyAsText?: string | null;
+  request?: { method?: string };
+}
+interface WirePolicy {
+  name: string;
+  sendRequest(request: unknown, next: (request: unknown) => Promise<WireResponse>): Promise<WireResponse>;
+}
+interface WirePipeline {
+  addPolicy(policy: WirePolicy, options: { afterPhase: 'Retry' }): void;
+  getOrderedPolicies(): { name: string }[];
+}
+
+const CAP_POLICY = 'umpBotCapRetryAfter';
+
+/**
+ * A connector answer whose Retry-After is above the cap. Not a RestError, so botbuilder's retry
+ * policy hands it up without waiting; shaped like one (`statusCode`, `response`) for describeConnectorError.
+ */
+export class RetryAfterAboveCap extends Error {
+  readonly statusCode: number;
+  /** Non-enumerable, as in a RestError: it holds the request, whose headers carry the bot's token; a logged error must not. */
+  declare readonly response: WireResponse;
+  readonly retryAfterMs: number;
+  constructor(response: WireResponse, retryAfterMs: number) {
+    super(
+      `the Bot Connector answered ${response.status} asking to wait ${Math.round(retryAfterMs / 1000)} s (Retry-After); more than the ${MAX_CONNECTOR_RETRY_AFTER_MS / 1000} s we wait`,
+    );
+    this.name = 'RetryAfterAboveCap';
+    this.statusCode = response.status;
+    Object.defineProperty(this, 'response', { value: response, enumerable: false });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The policy itself; exported for its unit test. */
+export function capRetryAfterPolicy(logger: Logger): WirePolicy {
+  return {
+    name: CAP_POLICY,
+    async sendRequest(request, next) {
+      const res = await next(request);
+      // botbuilder's throttling strategy only reads Retry-After on these two.
+      if (res.status !== 429 && res.status !== 503) return res;
+      const wait = connectorRetryAfterMs((name) => res.headers.get(name));
+      if (wait === undefined || wait <= MAX_CONNECTOR_RETRY_AFTER_MS) return res;
+      logger.warn(
+        { status: res.status, retryAfterMs: wait, maxRetryAfterMs: MAX_CONNECTOR_RETRY_AFTER_MS, method: res.request?.method },
+        'Bot Connector asked to wait longer than we wait; not retrying this send (later sends still go out)',
+      );
+      throw new RetryAfterAboveCap(res, wait);
+    },
+  };
+}
+
+/** Puts the cap into a ConnectorClient's pipeline, inside botbuilder's retry loop (idempotent). */
+function capConnectorClient(client: unknown, logger: Logger): void {
+  const pipeline = (client as { client?: { pipeline?: Partial<WirePipeline> } } | undefined)?.client?.pipeline;
+  if (typeof pipeline?.addPolicy !== 'function' || typeof pipeline.getOrderedPolicies !== 'function') {
+    logger.warn('cannot cap Retry-After waits of this botbuilder version: its connector client has no pipeline where expected');
+    return;
+  }
+  if (pipeline.getOrderedPolicies().some((p) => p.name === CAP_POLICY)) return;
+  pipeline.addPolicy(capRetryAfterPolicy(logger), { afterPhase: 'Retry' });
+}
+
+/*
+ * botbuilder's console. CloudAdapter.process prints every failure of a request with console.error,
+ * stack trace and all, outside the structured log (every unsigned request to a bot with an app id is
+ * one), and its JWT validation prints some token problems the same way. The adapter below answers
+ * those failures itself, logged once at warn; whatever the SDK still prints while it works for us
+ * goes to the structured log at warn, as one line without a stack.
+ */
+
+const sdkConsole = new AsyncLocalStorage<Logger>();
+/** Our replacements of console.error/warn, to tell whether someone replaced them since (a test spy, another tool). */
+const routedConsole = new WeakSet<object>();
+
+function describeConsoleArg(a: unknown): string {
+  if (a instanceof Error) return `${a.name}: ${a.message}`;
+  if (typeof a === 'string') return a;
+  try {
+    return JSON.stringify(a) ?? String(a);
+  } catch {
+    return String(a);
+  }
+}
+
+/**
+ * Runs `fn` with the SDK's console.error and console.warn going to `log` (warn, first 500
+ * characters, no stack). Only calls made within `fn` (its async continuations included) are routed;
+ * any other call goes to whatever console.error/warn was before.
+ */
+export function withSdkConsole<T>(log: Logger, fn: () => Promise<T>): Promise<T> {
+  for (const level of ['error', 'warn'] as const) {
+    // eslint-disable-next-line no-console -- the one place that intercepts the SDK's console
+    const current = console[level];
+    if (routedConsole.has(current)) continue;
+    const routed = function (this: Console, ...args: unknown[]) {
+      const to = sdkConsole.getStore();
+      if (!to) return current.apply(this, args);
+      to.warn({ sdk: args.map(describeConsoleArg).join(' ').slice(0, 500), consoleLevel: level }, 'the Bot Framework SDK reported a problem');
+    };
+    routedConsole.add(routed);
+    // eslint-disable-next-line no-console -- as above
+    console[level] = routed;
+  }
+  return sdkConsole.run(log, fn);
+}
+
+/** What authenticating a request throws: botbuilder's AuthenticationError, or jsonwebtoken's errors it lets through. */
+const AUTH_FAILURES = new Set(['AuthenticationError', 'JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+const isAuthFailure = (err: unknown) => err instanceof Error && (AUTH_FAILURES.has(err.name) || AUTH_FAILURES.has(err.constructor?.name ?? ''));
+
+type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+type AdapterSettings = ConstructorParameters<typeof TeamsAdapter>[0];
+
+/** TeamsAdapter with the two corrections above: connector waits capped, failures in the structured log. */
+class EdgeAdapter extends TeamsAdapter {
+  constructor(
+    settings: AdapterSettings,
+    private readonly log: Logger,
+  ) {
+    super(settings);
+    // Every connector client the adapter makes comes from one of these factories: those of incoming
+    // requests (replies in a turn) and those of proactive sends (the card updater, notices).
+    const auth = this.botFrameworkAuthentication;
+    const capFactory = <F extends { create(serviceUrl: string, audience?: string): Promise<unknown> } | undefined>(factory: F): F => {
+      if (!factory) return factory;
+      const create = factory.create.bind(factory);
+      factory.create = async (serviceUrl: string, audience?: string) => {
+        const client = await create(serviceUrl, audience);
+        capConnectorClient(client, log);
+        return client;
+      };
+      return factory;
+    };
+    const createConnectorFactory = auth.createConnectorFactory.bind(auth);
+    auth.createConnectorFactory = (claims) => capFactory(createConnectorFactory(claims));
+    const authenticateRequest = auth.authenticateRequest.bind(auth);
+    auth.authenticateRequest = async (activity, header) => {
+      const result = await authenticateRequest(activity, header);
+      capFactory(result?.connectorFactory);
+      return result;
+    };
+    const authenticateStreamingRequest = auth.authenticateStreamingRequest.bind(auth);
+    auth.authenticateStreamingRequest = async (header, channelId) => {
+      const result = await authenticateStreamingRequest(header, channelId);
+      capFactory(result?.connectorFactory);
+      return result;
+    };
+  }
+
+  /**
+   * CloudAdapter.process answers what this throws with 401 (an AuthenticationError) or 500, after a
+   * console.error with the stack. The same answer, but logged here once at warn, without the stack,
+   * and never thrown. Failures inside a turn do not come here: they go to the error funnel.
+   */
+  protected override async processActivity(
+    authHeaderOrResult: string | AuthenticateRequestResult,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    try {
+      return await super.processActivity(authHeaderOrResult as string, activity, logic);
+    } catch (err) {
+      const unauthenticated = isAuthFailure(err);
+      const e = err as { name?: unknown; message?: unknown } | undefined;
+      const message = typeof e?.message === 'string' ? e.message.slice(0, 300) : String(err).slice(0, 300);
+      // Not under `err`: pino's error serializer would add a (here empty) stack.
+      const at = { activityType: activity?.type, channelId: activity?.channelId, reason: { name: e?.name, message } };
+      if (unauthenticated) {
+        this.log.warn({ ...at, status: 401 }, 'refused a request to /api/messages that failed authentication');
+        return { status: 401, body: message };
+      }
+      this.log.warn({ ...at, status: 500 }, 'a request to /api/messages failed outside the turn');
+      return { status: 500, body: 'Internal Server Error' };
+    }
+  }
+}
+
 export function createTeamsEdge(deps: { config: Config; logger: Logger; gate: TurnGate }): TeamsEdge {
   const { config, logger, gate } = deps;
   const b = config.bot;
   const adapter = b.anonymous
-    ? new TeamsAdapter({})
-    : new TeamsAdapter({ MicrosoftAppId: b.appId, MicrosoftAppPassword: b.appPassword, MicrosoftAppType: b.appType, MicrosoftAppTenantId: b.appTenantId });
+    ? new EdgeAdapter({}, logger)
+    : new EdgeAdapter(
+        { MicrosoftAppId: b.appId, MicrosoftAppPassword: b.appPassword, MicrosoftAppType: b.appType, MicrosoftAppTenantId: b.appTenantId },
+        logger,
+      );
   // The adapter and the bot id go in: app.error only works with the adapter passed in, and proactive
   // sends need both. The typing timer is shared by concurrent turns and races.
   const app = new Application<TurnState>({ adapter, botAppId: b.appId, startTypingTimer: false, removeRecipientMention: true, longRunningMessages: false });
@@ -170,13 +377,15 @@ export function createTeamsEdge(deps: { config: Config; logger: Logger; gate: Tu
     }
     let failure: unknown;
     let result: T | undefined;
-    await adapter.continueConversationAsync(b.appId, referenceOf(to), async (ctx) => {
-      try {
-        result = await fn(ctx);
-      } catch (err) {
-        failure = err ?? new Error('unknown connector failure');
-      }
-    });
+    await withSdkConsole(logger, () =>
+      adapter.continueConversationAsync(b.appId, referenceOf(to), async (ctx) => {
+        try {
+          result = await fn(ctx);
+        } catch (err) {
+          failure = err ?? new Error('unknown connector failure');
+        }
+      }),
+    );
     if (failure) throw new DeliveryError((failure as Error)?.message ?? 'connector failure', describeConnectorError(failure));
     return result as T;
   }
@@ -190,19 +399,41 @@ export function createTeamsEdge(deps: { config: Config; logger: Logger; gate: Tu
         res.send(403, { error: 'This bot runs in local anonymous mode and only answers a Bot Connector on this machine.' });
         return;
       }
-      await adapter.process(req, res, async (ctx) => {
-        const a = ctx.activity;
-        const log = logger.child({ activityId: a.id, conversationId: a.conversation?.id, activityType: a.type });
-        ctx.turnState.set(LOG_KEY, log);
-        log.debug({ text: a.text ? '[text]' : undefined, name: a.name }, 'turn');
-        const turn = turnOf(ctx, log);
-        try {
-          if (!(await gate(turn, kindOf(a)))) return;
-        } catch (err) {
-          return funnel(turn, err);
-        }
-        await app.run(ctx);
-      });
+      // botbuilder would console.warn this and answer 400; the same answer, in the structured log.
+      const type = (req.body as { type?: unknown } | undefined)?.type;
+      if (req.method === 'POST' && req.body && typeof req.body === 'object' && (typeof type !== 'string' || type === '')) {
+        logger.warn('refused a request to /api/messages without an activity type');
+        res.send(400, { error: 'The activity has no type.' });
+        return;
+      }
+      // Only what Teams could send reaches the SDK: anything else is a bad request, not a crashed turn.
+      const problem = req.method === 'POST' ? envelopeProblem(req.body) : undefined;
+      if (problem) {
+        logger.warn({ problem: problem.slice(0, 200) }, 'refused a malformed activity');
+        res.send(400, { error: 'The activity is malformed.' });
+        return;
+      }
+      await withSdkConsole(logger, () =>
+        adapter.process(req, res, async (ctx) => {
+          const a = ctx.activity;
+          const log = logger.child({ activityId: a.id, conversationId: a.conversation?.id, activityType: a.type });
+          ctx.turnState.set(LOG_KEY, log);
+          log.debug({ text: a.text ? '[text]' : undefined, name: a.name }, 'turn');
+          const turn = turnOf(ctx, log);
+          try {
+            if (!(await gate(turn, kindOf(a)))) return;
+          } catch (err) {
+            return funnel(turn, err);
+          }
+          await app.run(ctx);
+          // An invoke nothing handled (another app's, or a name Teams never sends us) gets a plain
+          // refusal instead of botbuilder's 501.
+          if (a.type === 'invoke' && !ctx.turnState.get(INVOKE_RESPONSE_KEY)) {
+            log.info({ name: String(a.name).slice(0, 100) }, 'invoke nobody handles');
+            await ctx.sendActivity(invokeError(400, 'This bot does not handle that request.'));
+          }
+        }),
+      );
     },
 
     messenger: {

@@ -2,6 +2,7 @@ import type { OnboardingScript } from '../ump/types';
 import { AUTO_CLEANUP } from '../provisioning/customer-input';
 import { CREATE_FIELDS, CUSTOM_VAR_PREFIX, CUSTOM_VARS_TEXT_FIELD, FIELD_IDS } from '../provisioning/fields';
 import { AdaptiveCardJson, escapeMarkdown, renderTemplate } from './render';
+import { isSecretName } from '../secrets';
 
 const CARRIER_FIELDS = CREATE_FIELDS.filter((f) => f.section === 'carrier').map((f) => f.id);
 const MORE_FIELDS = CREATE_FIELDS.filter((f) => f.section === 'more').map((f) => f.id);
@@ -23,7 +24,8 @@ export interface FormCardData {
   retryOf?: string;
 }
 
-const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+/** Card data is untrusted: only strings, numbers and booleans are values; anything else is empty. */
+const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
 
 function scriptTitle(s: { id: number; name?: string }) {
   return s.name ? `${s.name} (${s.id})` : String(s.id);
@@ -48,10 +50,27 @@ export function renderFormCard(d: FormCardData): AdaptiveCardJson {
   const cleanupIds = new Map<number, string | undefined>();
   for (const s of scripts) if (s.cleanupScriptId !== undefined) cleanupIds.set(s.cleanupScriptId, s.cleanupScriptName);
 
+  // What the user typed into a secret (by field, by the script variable's name, or a secret-named
+  // line of the free-form box) is never rendered back; the notice says which to enter again.
+  const hidden = CREATE_FIELDS.filter((f) => f.secret && str(d.values[f.id]) !== '').map((f) => f.name);
   const scriptVariables = (chosen?.customerVariables ?? []).map((name, i) => {
     const id = `${CUSTOM_VAR_PREFIX}Variable${i + 1}`;
-    return { id, label: `${name} (${id})`, value: str(d.values[id]), error: (errs[id] ?? []).map(escapeMarkdown).join(' ') };
+    const secret = isSecretName(name);
+    if (secret && str(d.values[id]) !== '') hidden.push(name);
+    return {
+      id,
+      label: `${name} (${id})`,
+      value: secret ? '' : str(d.values[id]),
+      style: secret ? 'Password' : 'Text',
+      error: (errs[id] ?? []).map(escapeMarkdown).join(' '),
+    };
   });
+  const boxLines = values[CUSTOM_VARS_TEXT_FIELD].split(/\r?\n/);
+  const secretLines = boxLines.filter((line) => isSecretName(/^\s*([^=]*)=/.exec(line)?.[1] ?? ''));
+  if (secretLines.length) {
+    hidden.push(...secretLines.map((line) => line.split('=')[0].trim()));
+    values[CUSTOM_VARS_TEXT_FIELD] = boxLines.filter((line) => !secretLines.includes(line)).join('\n');
+  }
 
   // Custom variables the chosen script has no input for (a prefilled resubmit, a script list that
   // could not be loaded) go into the free-form box, so nothing that was entered is silently dropped.
@@ -67,7 +86,10 @@ export function renderFormCard(d: FormCardData): AdaptiveCardJson {
   }
 
   const anyIn = (fields: string[]) => fields.some((f) => values[f] !== '' || e[f] !== '');
-  const notices = [d.notice, hasScripts ? undefined : d.scriptsUnavailableReason].filter(Boolean) as string[];
+  const secretsAgain = hidden.length
+    ? `For your safety ${hidden.join(', ')} ${hidden.length === 1 ? 'is' : 'are'} not shown again: enter ${hidden.length === 1 ? 'it' : 'them'} once more before you submit.`
+    : undefined;
+  const notices = [d.notice, secretsAgain, hasScripts ? undefined : d.scriptsUnavailableReason].filter(Boolean) as string[];
 
   return renderTemplate('customer-form', {
     subtitle: 'Creates the customer on AudioCodes Live Platform (POST /api/v2/customer). Required: short name, tenant, customer type, SBC and scripts.',

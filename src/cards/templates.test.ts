@@ -1,3 +1,4 @@
+import { secretParameter } from '../provisioning/request-spec';
 import { renderFormCard } from './form-card';
 import { renderHelpCard } from './help-card';
 import { portalLink, renderProgressCard } from './progress-card';
@@ -135,6 +136,13 @@ describe('card templates', () => {
 
   it('fails a render that leaves a binding unresolved', () => {
     expect(() => renderTemplate('help', { intro: 'x' })).toThrow(/unresolved binding/);
+  });
+
+  it('renders junk card data (objects, arrays, objects without toString) as empty inputs, never throws', () => {
+    const junk = { shortName: { toString: null }, fullName: ['a'], sbcId: 5, channelId: true, CacProfile: Object.create(null) } as unknown as Record<string, unknown>;
+    const json = JSON.stringify(renderFormCard({ values: junk }));
+    expect(json).toContain('"id":"sbcId","label":"SBC id (from the Known SBCs list)","value":"5"');
+    expect(json).toContain('"id":"shortName"');
   });
 
   it('does not mistake user text that looks like a binding for a template error', () => {
@@ -324,5 +332,30 @@ describe('cards over a request\'s whole life', () => {
     expect(json).toContain('too long');
     expect(json).toContain('Odd body.');
     expect(JSON.stringify(renderFormCard({ values: {} }))).toContain('"retryOf":""');
+  });
+});
+
+describe('secrets on the form', () => {
+  it('never renders back a secret: by field, by the script variable’s name, or a secret-named line of the free-form box', () => {
+    const withSecretVar = [{ id: 9, name: 'sbc-secret', customerVariables: ['Trunk name', 'Trunk password'], cleanupScriptId: 900 }];
+    const card = renderFormCard({
+      values: { sbcOnboardingScript: '9', CarrierUserPassword: 'pw-1', 'CustomVar.Variable1': 'trunk-a', 'CustomVar.Variable2': 'pw-2', customVariables: 'Region=eu\nSipPin=4711x' },
+      scripts: withSecretVar,
+    });
+    const json = JSON.stringify(card);
+    for (const secret of ['pw-1', 'pw-2', '4711x']) expect(json).not.toContain(secret);
+    expect(json).toContain('trunk-a');
+    expect(json).toContain('"value":"Region=eu"');
+    expect(json).toContain('"id":"CustomVar.Variable2","label":"Trunk password (CustomVar.Variable2)","value":"","style":"Password"');
+    expect(json).toContain('For your safety Carrier password, Trunk password, SipPin are not shown again');
+    expect(validate(card)).toEqual([]);
+  });
+
+  it('seals a custom variable the script names like a secret', () => {
+    const script = { customerVariables: ['Trunk name', 'Trunk password'] };
+    expect(secretParameter('CustomVar.Variable2', script)).toBe(true);
+    expect(secretParameter('CustomVar.Variable1', script)).toBe(false);
+    expect(secretParameter('CustomVar.Variable3', script)).toBe(false);
+    expect(secretParameter('SipTrunkPassword')).toBe(true);
   });
 });

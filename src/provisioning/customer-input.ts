@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 import { shortNameProblems } from '../ump/short-name';
 import { CUSTOM_VAR_PREFIX, CUSTOM_VARS_TEXT_FIELD, fieldSpec, SCRIPT_PARAMETER_FIELDS } from './fields';
+import { charProblems, variableValueProblems } from './field-rules';
 
 /**
  * The create request as the engineer enters it (one flat object, card input ids = API field
@@ -12,9 +13,9 @@ import { CUSTOM_VAR_PREFIX, CUSTOM_VARS_TEXT_FIELD, fieldSpec, SCRIPT_PARAMETER_
 export const AUTO_CLEANUP = 'auto';
 
 const str = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : v);
-/** An optional text field, bounded by its catalogue entry. */
+/** An optional text field, bounded by its catalogue entry and held to its character rule (field-rules.ts). */
 const optionalText = (id: string) => {
-  const { name, maxLength } = fieldSpec(id);
+  const { name, maxLength, chars } = fieldSpec(id);
   return z.preprocess(
     (v) => {
       const s = str(v);
@@ -22,10 +23,17 @@ const optionalText = (id: string) => {
     },
     z
       .string({ message: `${name} must be text` })
-      .max(maxLength, `${name} must be at most ${maxLength} characters`)
+      .superRefine((v, ctx) => {
+        // One message per field: the length first, then what the characters must be.
+        const problems = v.length > maxLength ? [`${name} must be at most ${maxLength} characters`] : charProblems(name, v, chars);
+        for (const message of problems) ctx.addIssue({ code: 'custom', message });
+      })
       .optional(),
   );
 };
+
+/** How many custom variables one request may carry (the card has no limit of its own). */
+export const MAX_CUSTOM_VARIABLES = 100;
 
 const positiveId = (id: string, label = fieldSpec(id).name) =>
   z.preprocess(
@@ -47,7 +55,7 @@ export const CustomerInputSchema = z.object({
       .string({ message: 'Short name is required' })
       .min(1, 'Short name is required')
       .superRefine((v, ctx) => {
-        for (const p of shortNameProblems(v)) ctx.addIssue({ code: 'custom', message: p });
+        for (const p of [...charProblems('Short name', v, 'text'), ...shortNameProblems(v)]) ctx.addIssue({ code: 'custom', message: p });
       }),
   ),
   fullName: optionalText('fullName'),
@@ -82,7 +90,18 @@ export const CustomerInputSchema = z.object({
   ),
   CarrierMainLine: optionalText('CarrierMainLine'),
   CarrierHostName: optionalText('CarrierHostName'),
-  customVariables: z.record(z.string(), z.string().max(1000, 'Custom variable values must be at most 1000 characters')).default({}),
+  customVariables: z
+    .record(
+      z.string(),
+      z
+        .string()
+        .max(1000, 'Custom variable values must be at most 1000 characters')
+        .superRefine((v, ctx) => {
+          for (const message of variableValueProblems('A custom variable value', v)) ctx.addIssue({ code: 'custom', message });
+        }),
+    )
+    .refine((vars) => Object.keys(vars).length <= MAX_CUSTOM_VARIABLES, `At most ${MAX_CUSTOM_VARIABLES} custom variables per request`)
+    .default({}),
 });
 
 export type CustomerInput = z.output<typeof CustomerInputSchema>;
@@ -90,7 +109,22 @@ export type CustomerInput = z.output<typeof CustomerInputSchema>;
 /** Field id → messages, keyed by the card input id so the form can show each next to its input. */
 export type FieldErrors = Record<string, string[]>;
 
-const VAR_LINE = /^\s*([A-Za-z][\w.]*)\s*=\s*(.*?)\s*$/;
+/** The name part of a `name=value` line, trimmed: a number (`3` means `Variable3`) or a parameter name. */
+const VAR_LINE = /^(?:(\d+)|([A-Za-z][\w.]*))$/;
+
+/**
+ * `name=value` as `[line, name, value]`: cut at the first `=`, both sides trimmed, a value that runs
+ * over a line break refused (as before). No pattern runs over the value, so even a line of 100,000
+ * characters is read a few times at most (a regex ending in `(.*?)\s*$` rescans it from every space).
+ */
+function varLine(line: string): readonly [string, string, string] | undefined {
+  const eq = line.indexOf('=');
+  if (eq < 0) return undefined;
+  const name = VAR_LINE.exec(line.slice(0, eq).trim());
+  const value = line.slice(eq + 1).trim();
+  if (!name || /[\r\u2028\u2029]/.test(value)) return undefined;
+  return [line, name[1] !== undefined ? `Variable${name[1]}` : name[2], value];
+}
 
 /**
  * Collects custom variables from `CustomVar.VariableN` inputs and from the multi-line
@@ -107,8 +141,7 @@ export function collectCustomVariables(raw: Record<string, unknown>): { vars: Re
   if (typeof text === 'string') {
     text.split(/\r?\n/).forEach((line, i) => {
       if (line.trim() === '') return;
-      const num = /^\s*(\d+)\s*=\s*(.*?)\s*$/.exec(line);
-      const m = num ? ([line, `Variable${num[1]}`, num[2]] as const) : VAR_LINE.exec(line);
+      const m = varLine(line);
       if (!m) {
         errors.push(`Line ${i + 1} is not name=value (e.g. Variable1=SIPTrunk)`);
         return;
@@ -125,6 +158,16 @@ export function collectCustomVariables(raw: Record<string, unknown>): { vars: Re
 }
 
 export function parseCustomerInput(raw: Record<string, unknown>): { ok: true; value: CustomerInput } | { ok: false; errors: FieldErrors } {
+  // The free-form box is bounded here, not only by the card's maxLength (a client can send anything).
+  const box = fieldSpec(CUSTOM_VARS_TEXT_FIELD);
+  const boxText = raw[CUSTOM_VARS_TEXT_FIELD];
+  if (typeof boxText === 'string' && boxText.length > box.maxLength) {
+    return { ok: false, errors: { [CUSTOM_VARS_TEXT_FIELD]: [`${box.name} must be at most ${box.maxLength} characters`] } };
+  }
+  if (typeof boxText === 'string') {
+    const problems = charProblems(box.name, boxText, 'text', { multiline: true });
+    if (problems.length) return { ok: false, errors: { [CUSTOM_VARS_TEXT_FIELD]: problems } };
+  }
   const { vars, errors: varErrors } = collectCustomVariables(raw);
   const result = CustomerInputSchema.safeParse({ ...raw, customVariables: vars });
   const errors: FieldErrors = {};

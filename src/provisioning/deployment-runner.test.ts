@@ -4,8 +4,8 @@ import path from 'node:path';
 import { FakeClock, flush } from '../../test/helpers/fake-clock';
 import { testRequest } from '../../test/helpers/fixtures';
 import { createLogger } from '../logger';
-import type { CreateCustomerRequest, CreateOutcome, CustomerDetails, CustomerSummary, OnboardingScript, ProgressSnapshot } from '../ump/types';
-import { UmpHttpError, UmpTimeoutError, UmpValidationError } from '../ump/errors';
+import type { CreateCustomerRequest, CreateOutcome, CustomerDetails, CustomerList, CustomerSummary, OnboardingScript, ProgressSnapshot } from '../ump/types';
+import { UmpAuthError, UmpHttpError, UmpShapeError, UmpTimeoutError, UmpValidationError } from '../ump/errors';
 import { createDeploymentRunner, DeploymentRunner, RunnerOptions } from './deployment-runner';
 import type { LivePlatformPort } from './ports';
 import type { ProvisioningRequest } from './request';
@@ -54,6 +54,9 @@ class FakeUmp implements LivePlatformPort {
   }
   listCustomers(): Promise<CustomerSummary[]> {
     return Promise.reject(new Error('unscripted call: listCustomers'));
+  }
+  customerList(): Promise<CustomerList> {
+    return Promise.reject(new Error('unscripted call: customerList'));
   }
   findCustomerByShortName(): Promise<CustomerSummary | undefined> {
     return Promise.reject(new Error('unscripted call: findCustomerByShortName'));
@@ -432,6 +435,97 @@ describe('the deployment runner (fake clock, real SQLite store)', () => {
     const r = await stored(id);
     expect(r.state).toBe('failed');
     expect(r.failure?.message).toBe('The request could not be delivered to Live Platform within 1 minute (no answer).');
+  });
+
+  it('a token endpoint that does not answer is transient: the create waits and goes through, the request is not failed', async () => {
+    const id = await insert();
+    const tokenDown = new UmpAuthError('UMP_TOKEN_URL', 'the token endpoint did not answer within 5000 ms', { transient: true });
+    ump.createAnswers = [tokenDown, tokenDown, pollCreated(running('Creating customer'))];
+    ump.customerWhenEmpty = { phase: 'succeeded', rawState: 'Deployed', steps: [info('Done')] };
+    await start(id);
+    let r = await stored(id);
+    expect(r.state).toBe('submitted');
+    expect(r.ump.lastError).toContain("could not reach Microsoft's sign-in");
+    await clock.advance(20_000);
+    r = await stored(id);
+    expect(r.state).toBe('deployed');
+    // Every attempt after the first reconciles by name first: the create may have gone out.
+    expect(ump.creates.map((c) => c.opts?.reconcileFirst)).toEqual([false, true, true]);
+  });
+
+  it('a final error after an earlier attempt never says nothing was created', async () => {
+    const id = await insert({ ump: { createAttemptedAt: iso(T0 - 1_000) } });
+    ump.createAnswers = [new UmpValidationError('POST', '/api/v2/customer', { ShortName: ['exists'] })];
+    await start(id);
+    const r = await stored(id);
+    expect(r.state).toBe('failed');
+    expect(r.failure?.nothingCreated).toBeUndefined();
+    expect(r.failure?.hint).toMatch(/An earlier attempt of this request may have reached Live Platform/);
+    expect(r.failure?.hint).not.toMatch(/Nothing was created/);
+  });
+
+  it('while deploying, only Live Platform fails a deployment: a refused token or an odd body is noted and tried again; a 404 ends it', async () => {
+    const id = await insert();
+    ump.createAnswers = [pollCreated(running('Creating customer'))];
+    ump.customerAnswers = [
+      new UmpAuthError('UMP_CLIENT_SECRET', 'invalid_client: AADSTS7000215'),
+      new UmpShapeError('GET', '/api/v2/customer/guid-1', 200, ['id: expected string'], '{}'),
+      running('Creating customer', 'SBC onboarding'),
+      new UmpHttpError('GET', '/api/v2/customer/guid-1', 404),
+    ];
+    await start(id);
+    await clock.advance(1000);
+    let r = await stored(id);
+    expect(r.state).toBe('deploying');
+    expect(r.ump.lastError).toContain('could not sign in to Live Platform');
+    await clock.advance(10_000);
+    r = await stored(id);
+    expect(r.steps.map((x) => x.message)).toEqual(['Creating customer', 'SBC onboarding']);
+    await clock.advance(5_000);
+    r = await stored(id);
+    expect(r.state).toBe('failed');
+    expect(r.failure?.message).toMatch(/no longer knows this deployment/);
+  });
+
+  it("scrubs the request's secret values from everything Live Platform sends back before it is stored", async () => {
+    const id = await insert();
+    ump.createAnswers = [pollCreated(running(`Applying CarrierUserPassword=${PASSWORD}`))];
+    ump.customerWhenEmpty = {
+      phase: 'failed',
+      rawState: 'Failed',
+      steps: [info(`Applying CarrierUserPassword=${PASSWORD}`), { level: 'Error', message: `script echoed "${PASSWORD}"` }],
+      errorDetails: `line 3: set password ${encodeURIComponent(PASSWORD)}`,
+    };
+    await start(id);
+    await clock.advance(1000);
+    const r = await stored(id);
+    expect(r.state).toBe('failed');
+    const json = JSON.stringify(r);
+    expect(json).not.toContain(PASSWORD);
+    expect(json).not.toContain(encodeURIComponent(PASSWORD));
+    expect(r.steps[0].message).toBe('Applying CarrierUserPassword=••••••');
+    expect(JSON.stringify(await store.audit(id))).not.toContain(PASSWORD);
+  });
+
+  it('an exception escaping a step (the store refusing a write) does not end the loop: noted on the card, tried again, deployed', async () => {
+    const id = await insert();
+    ump.createAnswers = [pollCreated(running('Creating customer'))];
+    ump.customerWhenEmpty = { phase: 'succeeded', rawState: 'Deployed', steps: [info('Done')] };
+    const realUpdate = store.update.bind(store);
+    let failures = 2;
+    store.update = async (next, audit) => {
+      if (next.state === 'deployed' && failures-- > 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      return realUpdate(next, audit);
+    };
+    await start(id);
+    await clock.advance(1000);
+    let r = await stored(id);
+    expect(r.state).toBe('deploying');
+    expect(r.ump.lastError).toBe('The bot hit an internal problem (the database is busy).');
+    await clock.advance(30_000);
+    r = await stored(id);
+    expect(r.state).toBe('deployed');
+    expect(settled).toEqual([id]);
   });
 
   it('stop() ends the waiting loops at once (polling and backing off), without moving time or calling Live Platform', async () => {

@@ -2,7 +2,8 @@ import { setMaxListeners } from 'node:events';
 import { withDeadline } from '../deadline';
 import type { Logger } from '../logger';
 import { isTransient } from '../outbound/resilience';
-import { UmpError } from '../ump/errors';
+import { UmpError, UmpHttpError } from '../ump/errors';
+import { scrubSecrets } from '../secrets';
 import type { ProgressSnapshot } from '../ump/types';
 import { failureFromError, failureFromSnapshot } from './failures';
 import type { Clock } from '../clock';
@@ -36,6 +37,36 @@ export interface RunnerDeps {
   onSettled?(id: string): void;
 }
 
+/** What one loop knows while it follows a request. */
+interface LoopContext {
+  /** Live Platform did not answer in a row this often (backoff). */
+  transient: number;
+  /** The request's secret values: scrubbed from every text Live Platform sends before it is stored or logged. */
+  secrets: readonly string[];
+  secretsRead: boolean;
+}
+
+/** A snapshot with every known secret value scrubbed from the server's texts (Live Platform echoes script variables). */
+function scrubSnapshot(s: ProgressSnapshot, secrets: readonly string[]): ProgressSnapshot {
+  if (!secrets.length) return s;
+  const clean = (t: string | undefined) => (t === undefined ? t : scrubSecrets(t, secrets));
+  return { ...s, steps: s.steps.map((st) => ({ ...st, message: clean(st.message)! })), errorDetails: clean(s.errorDetails), rawState: clean(s.rawState) };
+}
+
+/** A failure with every known secret value scrubbed (server messages, field errors). */
+export function scrubFailure(f: Failure, secrets: readonly string[]): Failure {
+  if (!secrets.length) return f;
+  const clean = (t: string) => scrubSecrets(t, secrets);
+  return {
+    ...f,
+    message: clean(f.message),
+    hint: clean(f.hint),
+    ...(f.step !== undefined ? { step: clean(f.step) } : {}),
+    ...(f.errorDetails !== undefined ? { errorDetails: clean(f.errorDetails) } : {}),
+    ...(f.fieldErrors ? { fieldErrors: Object.fromEntries(Object.entries(f.fieldErrors).map(([k, v]) => [k, v.map(clean)])) } : {}),
+  };
+}
+
 /** Steps as the server lists them now, keeping when we first saw each one. */
 export function mergeSteps(previous: ObservedStep[], current: ProgressSnapshot['steps'], at: string): ObservedStep[] {
   return current.map((s, i) => {
@@ -56,11 +87,13 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
   const commit = (prev: ProvisioningRequest, patch: Partial<ProvisioningRequest>, action?: string, detail?: Record<string, unknown>) =>
     writer.commit(prev, patch, action ? { action, detail } : undefined);
 
-  async function fail(req: ProvisioningRequest, failure: Failure) {
-    return commit(req, { state: 'failed', failure }, 'failed', { step: failure.step, message: failure.message, traceId: failure.traceId });
+  async function fail(req: ProvisioningRequest, failure: Failure, ctx: LoopContext) {
+    const f = scrubFailure(failure, ctx.secrets);
+    return commit(req, { state: 'failed', failure: f }, 'failed', { step: f.step, message: f.message, traceId: f.traceId });
   }
 
-  async function applySnapshot(req: ProvisioningRequest, s: ProgressSnapshot, ump?: Partial<ProvisioningRequest['ump']>) {
+  async function applySnapshot(req: ProvisioningRequest, raw: ProgressSnapshot, ctx: LoopContext, ump?: Partial<ProvisioningRequest['ump']>) {
+    const s = scrubSnapshot(raw, ctx.secrets);
     const now = clock.now().toISOString();
     const steps = mergeSteps(req.steps, s.steps, now);
     const umpNext = {
@@ -93,15 +126,16 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
    * Live Platform did not answer (timeout, network, 5xx): note it on the card once, wait with
    * backoff, and try again. Bounded by the deploy timeout; the request is never dropped.
    */
-  async function noteUnreachable(req: ProvisioningRequest, err: unknown, attempt: number) {
-    const message = (err as UmpError).userMessage ?? (err as Error)?.message ?? 'no answer';
-    logger.warn({ requestId: req.id, attempt, err: errSummary(err) }, 'Live Platform did not answer; will try again');
+  async function noteUnreachable(req: ProvisioningRequest, err: unknown, ctx: LoopContext) {
+    const attempt = ++ctx.transient;
+    const message = scrubSecrets((err as UmpError).userMessage ?? (err as Error)?.message ?? 'no answer', ctx.secrets);
+    logger.warn({ requestId: req.id, attempt, err: errSummary(err, ctx.secrets) }, 'Live Platform did not answer; will try again');
     const noted = req.ump.lastError === message ? req : await commit(req, { ump: { ...req.ump, lastError: message } });
     await sleep(Math.min(60_000, options.pollIntervalMs * 2 ** Math.min(attempt, 10)));
     return noted;
   }
 
-  async function step(req: ProvisioningRequest, attempt: { transient: number }): Promise<ProvisioningRequest | undefined> {
+  async function step(req: ProvisioningRequest, ctx: LoopContext): Promise<ProvisioningRequest | undefined> {
     const deadline = deployDeadline(req, options.deployTimeoutMs);
     if (deadline !== undefined && clock.now().getTime() > deadline) {
       const minutes = formatMinutes(options.deployTimeoutMs);
@@ -118,6 +152,7 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
               message: `Live Platform did not report the end of the deployment within ${minutes}.`,
               hint: 'Check the customer in the Live Platform portal; it may still finish there.',
             },
+        ctx,
       );
     }
     if (req.state === 'submitted') {
@@ -133,20 +168,21 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
       try {
         const secrets = await store.secrets(req.id);
         const outcome = await ump.createCustomer(toApiRequest(current, secrets), { reconcileFirst: reconcile });
-        attempt.transient = 0;
+        ctx.transient = 0;
         if (outcome.mode === 'task') {
           return commit(current, { state: 'deploying', ump: { ...current.ump, mode: 'task', jobId: outcome.jobId, lastError: undefined } }, 'deploying', {
             mode: 'task',
             jobId: outcome.jobId,
           });
         }
-        return applySnapshot(current, outcome.snapshot, { mode: outcome.mode, customerGuid: outcome.customerGuid, adopted: outcome.adopted });
+        return applySnapshot(current, outcome.snapshot, ctx, { mode: outcome.mode, customerGuid: outcome.customerGuid, adopted: outcome.adopted });
       } catch (err) {
         // The client already reconciled by name where it could; what is still uncertain is retried
         // (with reconcile-first, since createAttemptedAt is set), never failed on a guess.
-        if (isTransient(err)) return noteUnreachable(current, err, ++attempt.transient);
-        logger.warn({ requestId: req.id, err: errSummary(err) }, 'create failed');
-        return fail(current, failureFromError(err));
+        if (isTransient(err)) return noteUnreachable(current, err, ctx);
+        logger.warn({ requestId: req.id, err: errSummary(err, ctx.secrets) }, 'create failed');
+        // An earlier attempt may have reached Live Platform (a restart, no answer): never say nothing was created.
+        return fail(current, failureFromError(err, { earlierAttempt: reconcile, shortName: req.customer.shortName }), ctx);
       }
     }
     // deploying: observe once after a pause.
@@ -168,38 +204,77 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
           () => snapshot,
         );
       }
-      attempt.transient = 0;
-      return applySnapshot(req, result);
+      ctx.transient = 0;
+      return applySnapshot(req, result, ctx);
     } catch (err) {
-      if (isTransient(err)) return noteUnreachable(req, err, ++attempt.transient);
-      logger.warn({ requestId: req.id, err: errSummary(err) }, 'progress check failed for good');
+      // Only Live Platform's answer about the deployment, or the deploy timeout, fails a deployment.
+      // Our credentials, a body the bot cannot read, a network fault: noted on the card, tried again.
+      const gone = err instanceof UmpHttpError && err.status === 404;
+      if (!gone) return noteUnreachable(req, err, ctx);
+      logger.warn({ requestId: req.id, err: errSummary(err, ctx.secrets) }, 'Live Platform no longer knows the deployment');
       const e = err as UmpError;
-      return fail(req, {
-        step: req.steps[req.steps.length - 1]?.message,
-        message: e.userMessage ?? 'The bot could not read the deployment progress.',
-        traceId: e.traceId,
-        errorTicket: e.errorTicket,
-        hint: 'Check the customer in the Live Platform portal; the deployment may have finished there.',
-      });
+      return fail(
+        req,
+        {
+          step: req.steps[req.steps.length - 1]?.message,
+          message: `Live Platform no longer knows this deployment (${e.userMessage ?? 'not found'}).`,
+          traceId: e.traceId,
+          errorTicket: e.errorTicket,
+          hint: 'It may have been deleted in the Live Platform portal. Check there before trying again.',
+        },
+        ctx,
+      );
     }
   }
 
+  /**
+   * Follows one request until it leaves the runner's states. Nothing that throws ends it: a busy or
+   * full database, an illegal transition, a bug: the error is logged, shown on the card when the
+   * store can write, and the step is tried again after a backoff, so no card freezes and no short
+   * name stays blocked until a restart.
+   */
   async function loop(id: string) {
-    let req = await store.get(id);
-    const attempt = { transient: 0 };
-    while (req && STATES[req.state].runnerWorks && !stopController.signal.aborted) {
-      const next = await step(req, attempt);
-      // undefined: another writer won the race; re-read and decide again.
-      req = next ?? (await store.get(id));
+    const ctx: LoopContext = { transient: 0, secrets: [], secretsRead: false };
+    let crashes = 0;
+    let req: ProvisioningRequest | undefined;
+    for (;;) {
+      try {
+        req ??= await store.get(id);
+        if (!req || !STATES[req.state].runnerWorks || stopController.signal.aborted) break;
+        if (!ctx.secretsRead) {
+          ctx.secrets = Object.values(await store.secrets(id));
+          ctx.secretsRead = true;
+        }
+        const next = await step(req, ctx);
+        crashes = 0;
+        // undefined: another writer won the race; re-read and decide again.
+        req = next ?? (await store.get(id));
+      } catch (err) {
+        crashes++;
+        logger.error({ requestId: id, attempt: crashes, err: errSummary(err, ctx.secrets) }, 'deployment step failed; trying again');
+        await noteInternalError(id, err, ctx).catch(() => undefined);
+        await sleep(Math.min(60_000, options.pollIntervalMs * 2 ** Math.min(crashes, 10)));
+        req = undefined;
+      }
     }
-    if (!req || !STATES[req.state].runnerWorks) deps.onSettled?.(id);
+    if (!stopController.signal.aborted && (!req || !STATES[req.state].runnerWorks)) deps.onSettled?.(id);
+  }
+
+  /** Shows on the card that the bot itself is in trouble with this request (it keeps trying). */
+  async function noteInternalError(id: string, err: unknown, ctx: LoopContext) {
+    const current = await store.get(id);
+    if (!current || !STATES[current.state].runnerWorks) return;
+    const message = `The bot hit an internal problem (${internalReason(err)}).`;
+    if (current.ump.lastError !== message) await commit(current, { ump: { ...current.ump, lastError: scrubSecrets(message, ctx.secrets) } });
   }
 
   return {
     start(id) {
       if (loops.has(id) || stopController.signal.aborted) return;
       const p = loop(id)
-        .catch((err) => logger.error({ requestId: id, err }, 'deployment loop crashed; the request stays stored and resumes at next start'))
+        .catch((err) =>
+          logger.error({ requestId: id, err: errSummary(err) }, 'deployment loop ended unexpectedly; the request stays stored and resumes at next start'),
+        )
         .finally(() => loops.delete(id));
       loops.set(id, p);
     },
@@ -211,9 +286,18 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
   };
 }
 
-function errSummary(err: unknown) {
-  if (err instanceof UmpError) return { name: err.name, code: err.code, message: err.message, traceId: err.traceId };
-  return { message: (err as Error)?.message };
+function errSummary(err: unknown, secrets: readonly string[] = []) {
+  if (err instanceof UmpError) return { name: err.name, code: err.code, message: scrubSecrets(err.message, secrets), traceId: err.traceId };
+  return { name: (err as Error)?.name, message: scrubSecrets(String((err as Error)?.message ?? err), secrets) };
+}
+
+/** What the card may say about an internal error: a kind, never internal text. */
+function internalReason(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) return 'the database is busy';
+  if (typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code)) return 'the database cannot be written';
+  if ((err as Error)?.name === 'IllegalTransitionError') return 'an unexpected state change';
+  return 'an unexpected error';
 }
 
 /** "1 minute", "60 minutes", "90 seconds": how long the deploy timeout is, in words. */

@@ -35,7 +35,18 @@ function fieldName(id: string): string {
  * Turns a failed create call into what the card shows: the cause and what to do next. Transient
  * failures (timeouts, network, 5xx) never get here: the runner retries them.
  */
-export function failureFromError(err: unknown): Failure {
+export function failureFromError(err: unknown, opts: { earlierAttempt?: boolean; shortName?: string } = {}): Failure {
+  const f = failureOfError(err);
+  if (!opts.earlierAttempt || !f.nothingCreated) return f;
+  // An earlier create may have reached Live Platform before the bot lost track (a restart, no answer).
+  const { nothingCreated: _unknown, ...uncertain } = f;
+  return {
+    ...uncertain,
+    hint: `An earlier attempt of this request may have reached Live Platform, so the customer may exist: look for ${opts.shortName ?? 'it'} in the Live Platform portal before trying again.`,
+  };
+}
+
+function failureOfError(err: unknown): Failure {
   if (err instanceof UmpValidationError) {
     const fieldErrors = formFieldErrors(err.fieldErrors);
     const lines = fieldErrorLines(fieldErrors);

@@ -1,4 +1,5 @@
 import { isSecretName } from '../secrets';
+import type { CharRule } from './field-rules';
 
 /**
  * The field catalogue of the "Create Essentials Customer" request (docs/live-platform-api.md):
@@ -26,12 +27,17 @@ export interface FieldSpec {
   required?: boolean;
   /** Masked on cards, sealed at rest, never rendered back, never accepted in chat. */
   secret: boolean;
+  /** The characters it may hold (field-rules.ts); every text is refused control characters and line breaks. */
+  chars: CharRule;
+  /** Documented as multi-line (one `name=value` per line): line breaks allowed, nothing else. */
+  multiline?: boolean;
 }
 
-type FieldInput = Omit<FieldSpec, 'secret' | 'section' | 'target'> & Partial<Pick<FieldSpec, 'section' | 'target'>>;
+type FieldInput = Omit<FieldSpec, 'secret' | 'section' | 'target' | 'chars'> & Partial<Pick<FieldSpec, 'section' | 'target' | 'chars'>>;
 
 function field(f: FieldInput): FieldSpec {
-  return { section: 'customer', target: 'body', ...f, secret: isSecretName(f.id) };
+  const secret = isSecretName(f.id);
+  return { section: 'customer', target: 'body', chars: secret ? 'secret' : 'text', ...f, secret };
 }
 
 const param = (f: Omit<FieldInput, 'section' | 'target'>) => field({ ...f, section: 'carrier', target: 'scriptParameters' });
@@ -66,7 +72,7 @@ export const CREATE_FIELDS: readonly FieldSpec[] = [
     target: 'siteLocation',
   }),
   field({ id: 'sbcCleanupScript', name: 'Cleanup script', label: 'Cleanup script', help: 'e.g. 700', maxLength: 9, required: true, target: 'siteLocation' }),
-  field({ id: 'channelId', name: 'Channel id', label: 'Channel id', help: 'e.g. 12', maxLength: 64, section: 'more' }),
+  field({ id: 'channelId', name: 'Channel id', label: 'Channel id', help: 'e.g. 12', maxLength: 64, section: 'more', chars: 'id' }),
   field({
     id: 'lcCustomerId',
     name: 'Live Platform customer id',
@@ -74,13 +80,21 @@ export const CREATE_FIELDS: readonly FieldSpec[] = [
     help: 'e.g. 79192',
     maxLength: 64,
     section: 'more',
+    chars: 'id',
   }),
-  param({ id: 'CacProfile', name: 'CAC profile', label: 'CAC profile', help: 'e.g. 5 sessions', maxLength: 200 }),
-  param({ id: 'ProxySet', name: 'Proxy set', label: 'Proxy set', help: 'e.g. SIPTrunk', maxLength: 200 }),
-  param({ id: 'OnlinePstnGateway', name: 'Online PSTN gateway', label: 'Online PSTN gateway', help: 'e.g. gw.carrier.example.net', maxLength: 253 }),
-  param({ id: 'CarrierHostName', name: 'Carrier host name', label: 'Carrier host name', maxLength: 253 }),
-  param({ id: 'CarrierMainLine', name: 'Carrier main line', label: 'Carrier main line', maxLength: 64 }),
-  param({ id: 'CarrierUserName', name: 'Carrier user name', label: 'Carrier user name (max 60)', maxLength: 60 }),
+  param({ id: 'CacProfile', name: 'CAC profile', label: 'CAC profile', help: 'e.g. 5 sessions', maxLength: 200, chars: 'name' }),
+  param({ id: 'ProxySet', name: 'Proxy set', label: 'Proxy set', help: 'e.g. SIPTrunk', maxLength: 200, chars: 'name' }),
+  param({
+    id: 'OnlinePstnGateway',
+    name: 'Online PSTN gateway',
+    label: 'Online PSTN gateway',
+    help: 'e.g. gw.carrier.example.net',
+    maxLength: 253,
+    chars: 'host',
+  }),
+  param({ id: 'CarrierHostName', name: 'Carrier host name', label: 'Carrier host name', help: 'e.g. sip.carrier.example.net', maxLength: 253, chars: 'host' }),
+  param({ id: 'CarrierMainLine', name: 'Carrier main line', label: 'Carrier main line (E.164)', help: 'e.g. +4930123456', maxLength: 16, chars: 'e164' }),
+  param({ id: 'CarrierUserName', name: 'Carrier user name', label: 'Carrier user name (max 60)', maxLength: 60, chars: 'sipUser' }),
   param({ id: 'CarrierUserPassword', name: 'Carrier password', label: 'Carrier password (max 50; never shown again)', maxLength: 50 }),
   param({
     id: 'customVariables',
@@ -88,6 +102,7 @@ export const CREATE_FIELDS: readonly FieldSpec[] = [
     label: 'More script variables, one name=value per line (Variable3=x or 3=x means CustomVar.Variable3)',
     help: 'Variable1=value',
     maxLength: 4000,
+    multiline: true,
   }),
 ];
 

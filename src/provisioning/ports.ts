@@ -1,4 +1,4 @@
-import type { CreateCustomerRequest, CreateOutcome, CustomerDetails, CustomerSummary, OnboardingScript, ProgressSnapshot } from '../ump/types';
+import type { CreateCustomerRequest, CreateOutcome, CustomerDetails, CustomerList, CustomerSummary, OnboardingScript, ProgressSnapshot } from '../ump/types';
 import type { TenantResult } from '../tenant';
 import type { ProvisioningRequest } from './request';
 
@@ -8,6 +8,8 @@ export interface LivePlatformPort {
   getCustomerProgress(guid: string): Promise<ProgressSnapshot>;
   getTaskProgress(jobId: string): Promise<ProgressSnapshot>;
   listCustomers(): Promise<CustomerSummary[]>;
+  /** The customer list with the count of entries that could not be read. */
+  customerList(): Promise<CustomerList>;
   listOnboardingScripts(): Promise<OnboardingScript[]>;
   /** The listed customer with this short name (case-insensitive), if any. */
   findCustomerByShortName(name: string): Promise<CustomerSummary | undefined>;

@@ -1,7 +1,8 @@
 import { isSecretName } from '../secrets';
 import type { CreateCustomerRequest } from '../ump/types';
 import type { CustomerInput } from './customer-input';
-import { SCRIPT_PARAMETER_FIELDS } from './fields';
+import { CUSTOM_VAR_PREFIX, SCRIPT_PARAMETER_FIELDS } from './fields';
+import type { OnboardingScript } from '../ump/types';
 import type { CustomerSpec, ProvisioningRequest } from './request';
 
 /**
@@ -9,7 +10,22 @@ import type { CustomerSpec, ProvisioningRequest } from './request';
  * name is secret (the carrier password, a custom `SipTrunkPassword`, …) leaves the stored spec for
  * the sealed secrets here, and only joins the request body on its way to Live Platform.
  */
-export function toSpec(v: CustomerInput, tenantId: string): { spec: CustomerSpec; secrets: Record<string, string> } {
+/**
+ * Whether a script parameter is secret: by its own name, or, for `CustomVar.VariableN`, by the name
+ * the onboarding script gives that variable (`Trunk password`).
+ */
+export function secretParameter(key: string, script?: Pick<OnboardingScript, 'customerVariables'>): boolean {
+  if (isSecretName(key)) return true;
+  const n = new RegExp(`^${CUSTOM_VAR_PREFIX.replace('.', '\\.')}Variable(\\d+)$`).exec(key)?.[1];
+  const name = n ? script?.customerVariables[Number(n) - 1] : undefined;
+  return !!name && isSecretName(name);
+}
+
+export function toSpec(
+  v: CustomerInput,
+  tenantId: string,
+  script?: Pick<OnboardingScript, 'customerVariables'>,
+): { spec: CustomerSpec; secrets: Record<string, string> } {
   const parameters: Record<string, string> = { ...v.customVariables };
   for (const k of SCRIPT_PARAMETER_FIELDS) {
     const val = v[k as keyof CustomerInput];
@@ -17,7 +33,7 @@ export function toSpec(v: CustomerInput, tenantId: string): { spec: CustomerSpec
   }
   const scriptParameters: Record<string, string> = {};
   const secrets: Record<string, string> = {};
-  for (const [k, val] of Object.entries(parameters)) (isSecretName(k) ? secrets : scriptParameters)[k] = val;
+  for (const [k, val] of Object.entries(parameters)) (secretParameter(k, script) ? secrets : scriptParameters)[k] = val;
   return {
     spec: {
       shortName: v.shortName,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type ApprovalSettings, UMP_KEYS_TEXT } from '../config';
 import { createApprovals, type Decided } from './approvals';
 import type { Logger } from '../logger';
-import type { CustomerDetails, CustomerSummary, OnboardingScript } from '../ump/types';
+import type { CustomerDetails, CustomerList, OnboardingScript } from '../ump/types';
 import { userMessageOf } from '../errors';
 import { retryRefusal } from './retry';
 import type { FieldErrors } from './customer-input';
@@ -22,7 +22,8 @@ import { createTtlCache } from './ttl-cache';
 import { withDeadline } from '../deadline';
 
 export type SubmitResult =
-  | { kind: 'invalid'; fieldErrors: FieldErrors; formError?: string }
+  /** `scripts`: the script list the checks had, so the form is rebuilt without waiting for it again. */
+  | { kind: 'invalid'; fieldErrors: FieldErrors; formError?: string; scripts?: OnboardingScript[] }
   /** Not allowed, or over a limit: nothing was stored. */
   | { kind: 'refused'; message: string }
   | { kind: 'accepted'; request: ProvisioningRequest; created: boolean };
@@ -108,8 +109,11 @@ export interface ServiceDeps {
   approval: ApprovalSettings;
   /** Queued requests whose place changed (their cards show it). */
   onQueueMoved?(ids: readonly string[]): void;
-  /** How long a submit may wait for the Live Platform duplicate check before relying on the server's own. */
-  duplicateCheckBudgetMs?: number;
+  /**
+   * How long a submit's look-ups (scripts, customers, tenant; all at once) may take in all before it
+   * relies on Live Platform's own checks: the invoke answer must come within Teams' 5 s.
+   */
+  submitBudgetMs?: number;
 }
 
 const ID_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -120,6 +124,9 @@ export function newRequestId(): string {
   return `REQ-${[...bytes].map((b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('')}`;
 }
 
+/** The submit's look-ups in all: Teams shows an error after 5 s, and the turn needs time around them. */
+export const SUBMIT_BUDGET_MS = 3_000;
+
 export const NOT_CONFIGURED_MESSAGE = `Live Platform is not configured for this bot, so customers cannot be created yet. Ask the bot administrator to set ${UMP_KEYS_TEXT}.`;
 
 export function createProvisioningService(deps: ServiceDeps): ProvisioningService {
@@ -127,7 +134,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
   const { store, logger } = deps;
   // The writer does not tell the listener about card moves: the card updater made the move itself.
   const writer = createRequestWriter({ store, clock, listener: () => undefined });
-  const budget = deps.duplicateCheckBudgetMs ?? 2_000;
+  const submitBudget = deps.submitBudgetMs ?? SUBMIT_BUDGET_MS;
   const HOUR = 3_600_000;
   // The service's own writes (queue moves, cancels) tell the card updater like the runner's do.
   const notifyingWriter = createRequestWriter({ store, clock, listener: deps.listener });
@@ -172,17 +179,12 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     return `You have submitted ${limit} request${limit === 1 ? '' : 's'} in the last hour, the most this bot takes from one person. Try again in ${formatWait(wait)}.`;
   }
   const scripts = createTtlCache<OnboardingScript[]>(5 * 60_000, () => deps.ump!.listOnboardingScripts());
-  const customers = createTtlCache<CustomerSummary[]>(60_000, () => deps.ump!.listCustomers());
+  const customers = createTtlCache<CustomerList>(60_000, () => deps.ump!.customerList());
 
-  /** A submit answers within Teams' invoke limit: slow look-ups give way to the server's own checks. */
-  function withinBudget<T>(p: Promise<T>): Promise<T | undefined> {
-    return withDeadline(p, budget, () => undefined);
-  }
-
-  /** Live Platform's customers for the duplicate checks, if they can be had within the budget. */
-  async function customerList(): Promise<CustomerSummary[] | undefined> {
+  /** Live Platform's customers for the duplicate checks, or undefined when they cannot be had. */
+  async function customerList(): Promise<CustomerList | undefined> {
     try {
-      return await withinBudget(customers.get());
+      return await customers.get();
     } catch (err) {
       logger.warn({ err: { message: (err as Error).message } }, 'duplicate check: customer list unavailable');
       return undefined;
@@ -252,6 +254,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     },
 
     async submit(input): Promise<SubmitResult> {
+      const startedAt = Date.now();
       const existing = await store.getByFormKey(input.formKey);
       if (existing) return { kind: 'accepted', request: existing, created: false };
       const allowed = deps.access.decide(input.actor, 'request', { where: input.conversation });
@@ -270,14 +273,20 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
         mayView: (r) => deps.access.decide(input.actor, 'view', { request: r, where: input.conversation }).allowed,
         tenants: deps.tenants,
         unverifiedTenantPolicy: deps.unverifiedTenantPolicy,
-        scripts: () => withinBudget(scripts.get()).catch(() => undefined),
+        scripts: () => scripts.get().catch(() => undefined),
+        // One deadline for the whole submit, counted from its start (Teams' 5 s include the rest of the turn).
+        within: (p) => withDeadline(p, Math.max(0, startedAt + submitBudget - Date.now()), () => undefined),
         customers: customerList,
         activeRequest: (name) => store.findShortNameHolder(name),
       });
-      if (!checked.ok) return { kind: 'invalid', fieldErrors: checked.fieldErrors };
+      if (!checked.ok) return { kind: 'invalid', fieldErrors: checked.fieldErrors, scripts: checked.scripts };
       const { value: v, tenantId, warnings } = checked;
 
-      const { spec, secrets } = toSpec(v, tenantId);
+      const { spec, secrets } = toSpec(
+        v,
+        tenantId,
+        checked.scripts?.find((s) => s.id === v.sbcOnboardingScript),
+      );
       const at = clock.now();
       const now = at.toISOString();
       const approval = approvals.needsApproval(input.conversation.kind) ? approvals.open(at) : undefined;

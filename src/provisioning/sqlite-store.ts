@@ -78,6 +78,8 @@ const MIGRATIONS: Migration[] = [
       for (const c of requestConversations(r)) place.run(r.id, c);
     }
   },
+  // 6: a row /readyz writes, so "ready" means the store can write, not only read.
+  `CREATE TABLE health (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);`,
 ];
 
 /** The schema version this build writes; a newer database refuses to open. */
@@ -92,7 +94,11 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
   const db = new Database(path.join(opts.dataDir, opts.fileName ?? 'requests.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  // better-sqlite3 is synchronous: a lock wait blocks the whole process, so waits are short and a
+  // busy database surfaces as an error the caller retries (the runner backs off, a submit says so).
+  db.pragma('busy_timeout = 200');
+  // Deleted secrets are overwritten on disk, not left in free pages.
+  db.pragma('secure_delete = ON');
   migrate(db, opts.dataDir);
   const box = opts.secretBox;
   const parse = (row: Row | undefined) => (row ? RequestSchema.parse(JSON.parse(row.record)) : undefined);
@@ -116,6 +122,7 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
   const secretsOf = db.prepare(`SELECT secrets FROM requests WHERE id = ?`);
   const timesBy = db.prepare(`SELECT created_at FROM requests WHERE requested_by = ? AND created_at >= ? ORDER BY created_at`);
   const auditOf = db.prepare(`SELECT request_id, at, actor, action, detail FROM audit WHERE request_id = ? ORDER BY seq`);
+  const writeHealth = db.prepare(`INSERT INTO health (id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at`);
   const insertPlace = db.prepare(`INSERT OR IGNORE INTO request_places (request_id, conversation) VALUES (?, ?)`);
   const writePlaces = (r: ProvisioningRequest) => {
     for (const c of requestConversations(r)) insertPlace.run(r.id, c);
@@ -237,7 +244,7 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
       return rows.map((r) => ({ requestId: r.request_id, at: r.at, actor: r.actor, action: r.action, detail: r.detail ? JSON.parse(r.detail) : undefined }));
     },
     async ping() {
-      db.prepare('SELECT 1').get();
+      writeHealth.run(new Date().toISOString());
     },
     async close() {
       if (db.open) db.close();

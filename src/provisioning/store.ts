@@ -55,6 +55,7 @@ export interface RequestStore {
   /** The sealed values stored with the request; empty once it reached a terminal state. */
   secrets(id: string): Promise<SecretValues>;
   audit(id: string): Promise<AuditEntry[]>;
+  /** Resolves when the store can write (readiness); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

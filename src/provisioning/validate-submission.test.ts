@@ -8,9 +8,10 @@ const form = { shortName: 'Acme01', msTenantId: GUID, ovocCustomerType: 'IPGROUP
 function checks(over: Partial<SubmissionChecks> & { tenant?: TenantResult } = {}): SubmissionChecks {
   return {
     tenants: { resolve: async (input) => over.tenant ?? { status: 'found', tenantId: GUID, input } },
+    within: (p) => p,
     unverifiedTenantPolicy: 'block',
     scripts: async () => [{ id: 7, name: 's7', customerVariables: [], cleanupScriptId: 700 }],
-    customers: async () => [],
+    customers: async () => ({ customers: [], skipped: 0 }),
     activeRequest: async () => undefined,
     mayNameOwners: false,
     mayView: () => false,
@@ -22,10 +23,10 @@ describe('validating a submission', () => {
   const owner = [{ guid: 'g1', shortName: 'SecretCo', msTenantId: GUID }];
 
   it('refuses a tenant that already has a customer, naming the customer only to those who may see it', async () => {
-    const plain = await validateSubmission(form, checks({ customers: async () => owner }));
+    const plain = await validateSubmission(form, checks({ customers: async () => ({ customers: owner, skipped: 0 }) }));
     expect(!plain.ok && plain.fieldErrors.msTenantId[0]).toMatch(/already has a customer in Live Platform/);
     expect(JSON.stringify(plain)).not.toContain('SecretCo');
-    const admin = await validateSubmission(form, checks({ customers: async () => owner, mayNameOwners: true }));
+    const admin = await validateSubmission(form, checks({ customers: async () => ({ customers: owner, skipped: 0 }), mayNameOwners: true }));
     expect(!admin.ok && admin.fieldErrors.msTenantId[0]).toMatch(/belongs to customer 'SecretCo'/);
   });
 
@@ -67,6 +68,23 @@ describe('validating a submission', () => {
   it('leaves the duplicate check to Live Platform, with a warning, when the customer list is slow', async () => {
     const r = await validateSubmission(form, checks({ customers: async () => undefined }));
     expect(r.ok && r.warnings).toEqual(['Live Platform was slow to list customers, so the duplicate check is left to Live Platform itself.']);
+  });
+
+  it('says the duplicate check is partly left to Live Platform when some customers could not be read', async () => {
+    const r = await validateSubmission(form, checks({ customers: async () => ({ customers: [], skipped: 2 }) }));
+    expect(r.ok && r.warnings).toEqual([
+      'Live Platform listed 2 customers the bot could not read, so the duplicate check is partly left to Live Platform itself.',
+    ]);
+  });
+
+  it('checks the script ids against the list Live Platform gives, and says so when it cannot', async () => {
+    const r = await validateSubmission({ ...form, sbcOnboardingScript: '8', sbcCleanupScript: '800' }, checks());
+    expect(!r.ok && r.fieldErrors).toEqual({
+      sbcOnboardingScript: ['Live Platform has no onboarding script 8. Choose one from the list.'],
+      sbcCleanupScript: ['Live Platform has no cleanup script 800. Choose one from the list, or the matching one.'],
+    });
+    const unlisted = await validateSubmission({ ...form, sbcCleanupScript: '800' }, checks({ scripts: async () => undefined }));
+    expect(unlisted.ok && unlisted.warnings).toEqual(['The script list could not be read in time, so Live Platform checks the script ids itself.']);
   });
 
   it('reports a bad tenant together with bad fields, in one answer', async () => {

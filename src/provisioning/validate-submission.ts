@@ -1,7 +1,8 @@
-import type { CustomerSummary, OnboardingScript } from '../ump/types';
+import type { CustomerList, CustomerSummary, OnboardingScript } from '../ump/types';
 import { AUTO_CLEANUP, CustomerInput, FieldErrors, parseCustomerInput } from './customer-input';
 import { isGuid } from '../tenant';
 import { TenantPort } from './ports';
+import type { TenantResult } from '../tenant/tenant-result';
 import { ProvisioningRequest } from './request';
 
 /**
@@ -11,11 +12,16 @@ import { ProvisioningRequest } from './request';
  */
 export interface SubmissionChecks {
   tenants: TenantPort;
+  /**
+   * The invoke's one deadline: `p`, or undefined once the time left for the whole submit is used up
+   * (Teams shows an error after 5 s). Every look-up runs at once under it.
+   */
+  within<T>(p: Promise<T>): Promise<T | undefined>;
   unverifiedTenantPolicy: 'block' | 'warn';
   /** Onboarding scripts, or undefined when they cannot be had in time. */
   scripts(): Promise<OnboardingScript[] | undefined>;
-  /** Live Platform's customers, or undefined when they cannot be had in time. */
-  customers(): Promise<CustomerSummary[] | undefined>;
+  /** Live Platform's customers (with how many entries could not be read), or undefined when they cannot be had in time. */
+  customers(): Promise<CustomerList | undefined>;
   activeRequest(shortName: string): Promise<ProvisioningRequest | undefined>;
   /** Whether the submitter may be told which customer owns a Microsoft tenant (admins). */
   mayNameOwners: boolean;
@@ -23,7 +29,10 @@ export interface SubmissionChecks {
   mayView(request: ProvisioningRequest): boolean;
 }
 
-export type CheckedSubmission = { ok: true; value: CustomerInput; tenantId: string; warnings: string[] } | { ok: false; fieldErrors: FieldErrors };
+export type CheckedSubmission =
+  | { ok: true; value: CustomerInput; tenantId: string; warnings: string[]; scripts?: OnboardingScript[] }
+  /** `scripts`: what the look-up gave, so the form is rebuilt without asking again. */
+  | { ok: false; fieldErrors: FieldErrors; scripts?: OnboardingScript[] };
 
 /** `auto` (or empty) cleanup means the script Live Platform relates to the chosen onboarding script. */
 async function resolveCleanup(raw: Record<string, unknown>, scripts: Promise<OnboardingScript[] | undefined>): Promise<FieldErrors> {
@@ -45,8 +54,12 @@ async function resolveCleanup(raw: Record<string, unknown>, scripts: Promise<Onb
   return {};
 }
 
-async function checkTenant(input: string, c: SubmissionChecks): Promise<{ tenantId?: string; error?: string; warning?: string }> {
-  const t = await c.tenants.resolve(input);
+async function checkTenant(
+  input: string,
+  lookup: Promise<TenantResult>,
+  c: SubmissionChecks,
+): Promise<{ tenantId?: string; error?: string; warning?: string }> {
+  const t = await lookup;
   if (t.status === 'found') return { tenantId: t.tenantId };
   if (t.status === 'invalid' || t.status === 'not_found') return { error: t.message };
   if (c.unverifiedTenantPolicy === 'block') return { error: `The tenant could not be verified with Microsoft right now (${t.reason}). Try again in a minute.` };
@@ -59,6 +72,24 @@ async function checkTenant(input: string, c: SubmissionChecks): Promise<{ tenant
     tenantId: input.toLowerCase(),
     warning: `The tenant id could not be verified with Microsoft (${t.reason}); Live Platform validates it again as its first step.`,
   };
+}
+
+/**
+ * The script ids must be scripts Live Platform lists (it runs them on a shared SBC): the onboarding
+ * script among its onboarding scripts, the cleanup script among their cleanup scripts. Without the
+ * list the check is Live Platform's own.
+ */
+function unknownScripts(v: CustomerInput, scripts: OnboardingScript[] | undefined): FieldErrors {
+  if (!scripts?.length) return {};
+  const errors: FieldErrors = {};
+  if (!scripts.some((s) => s.id === v.sbcOnboardingScript)) {
+    errors.sbcOnboardingScript = [`Live Platform has no onboarding script ${v.sbcOnboardingScript}. Choose one from the list.`];
+  }
+  const cleanups = new Set(scripts.map((s) => s.cleanupScriptId).filter((id): id is number => id !== undefined));
+  if (cleanups.size && !cleanups.has(v.sbcCleanupScript)) {
+    errors.sbcCleanupScript = [`Live Platform has no cleanup script ${v.sbcCleanupScript}. Choose one from the list, or the matching one.`];
+  }
+  return errors;
 }
 
 /** Live Platform refuses a second customer with the same short name or the same Microsoft tenant. */
@@ -85,29 +116,50 @@ async function duplicates(shortName: string, tenantId: string | undefined, list:
   return errors;
 }
 
+/** What the tenant look-up says when the submit's time ran out first. */
+const tooSlow = (input: string): TenantResult => ({ status: 'unverified', input, reason: 'Microsoft did not answer in time' });
+
 export async function validateSubmission(untrusted: Record<string, unknown>, c: SubmissionChecks): Promise<CheckedSubmission> {
   const raw = { ...untrusted };
-  // Started together: each look-up has its own budget, and a submit must answer within Teams' 5 s.
-  const scripts = c.scripts();
-  const customers = c.customers();
+  // Every look-up starts now, under the one deadline of the invoke: Teams shows an error after 5 s.
+  const scripts = c.within(c.scripts()).then((s) => s ?? undefined);
+  const customers = c.within(c.customers()).then((l) => l ?? undefined);
+  const tenantText = typeof raw.msTenantId === 'string' ? raw.msTenantId.trim() : '';
+  const tenantLookup = tenantText
+    ? c.within(c.tenants.resolve(tenantText)).then(
+        (t) => t ?? tooSlow(tenantText),
+        (err: unknown) => ({ status: 'unverified', input: tenantText, reason: (err as Error)?.message ?? 'lookup failed' }) as TenantResult,
+      )
+    : undefined;
+  const known = async () => (await scripts) ?? undefined;
   const cleanupErrors = await resolveCleanup(raw, scripts);
-  if (Object.keys(cleanupErrors).length) return { ok: false, fieldErrors: cleanupErrors };
+  if (Object.keys(cleanupErrors).length) return { ok: false, fieldErrors: cleanupErrors, scripts: await known() };
 
   const parsed = parseCustomerInput(raw);
   if (!parsed.ok) {
     // Report a bad tenant together with the other mistakes, not one round-trip later.
-    const tenantText = typeof raw.msTenantId === 'string' ? raw.msTenantId.trim() : '';
-    const t = tenantText && !parsed.errors.msTenantId ? await c.tenants.resolve(tenantText) : undefined;
+    const t = tenantLookup && !parsed.errors.msTenantId ? await tenantLookup : undefined;
     const tenantErrors: FieldErrors = t && (t.status === 'invalid' || t.status === 'not_found') ? { msTenantId: [t.message] } : {};
-    return { ok: false, fieldErrors: { ...parsed.errors, ...tenantErrors } };
+    return { ok: false, fieldErrors: { ...parsed.errors, ...tenantErrors }, scripts: await known() };
   }
   const v = parsed.value;
-  const [tenant, list] = await Promise.all([checkTenant(v.msTenantId, c), customers]);
+  const lookup = tenantLookup && v.msTenantId === tenantText ? tenantLookup : c.within(c.tenants.resolve(v.msTenantId)).then((t) => t ?? tooSlow(v.msTenantId));
+  const [tenant, listed] = await Promise.all([checkTenant(v.msTenantId, lookup, c), customers]);
+  const list = listed?.customers;
   const warnings = [
     tenant.warning,
-    list ? undefined : 'Live Platform was slow to list customers, so the duplicate check is left to Live Platform itself.',
+    listed ? undefined : 'Live Platform was slow to list customers, so the duplicate check is left to Live Platform itself.',
+    listed && listed.skipped > 0
+      ? `Live Platform listed ${listed.skipped} customer${listed.skipped === 1 ? '' : 's'} the bot could not read, so the duplicate check is partly left to Live Platform itself.`
+      : undefined,
   ].filter((w): w is string => !!w);
-  const fieldErrors: FieldErrors = { ...(await duplicates(v.shortName, tenant.tenantId, list, c)), ...(tenant.error ? { msTenantId: [tenant.error] } : {}) };
-  if (Object.keys(fieldErrors).length || !tenant.tenantId) return { ok: false, fieldErrors };
-  return { ok: true, value: v, tenantId: tenant.tenantId, warnings };
+  const scriptList = await known();
+  if (!scriptList) warnings.push('The script list could not be read in time, so Live Platform checks the script ids itself.');
+  const fieldErrors: FieldErrors = {
+    ...unknownScripts(v, scriptList),
+    ...(await duplicates(v.shortName, tenant.tenantId, list, c)),
+    ...(tenant.error ? { msTenantId: [tenant.error] } : {}),
+  };
+  if (Object.keys(fieldErrors).length || !tenant.tenantId) return { ok: false, fieldErrors, scripts: await known() };
+  return { ok: true, value: v, tenantId: tenant.tenantId, warnings, scripts: scriptList };
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod/v4';
 import type { Logger } from '../logger';
 import { describeIssues } from './canon';
-import { UmpHttpError, UmpShapeError, UmpValidationError } from './errors';
+import { UmpAuthError, UmpHttpError, UmpShapeError, UmpValidationError } from './errors';
 import type { HttpResponse, HttpSend } from './http';
 import { redactText } from './redact';
 import { parseRetryAfter, retrying, type RetryPolicy } from '../outbound/resilience';
@@ -111,7 +111,8 @@ export function createApi(o: ApiOptions): Api {
       const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
       const res = await retrying(() => once(opts, url, body), {
         policy: o.retry,
-        budget: () => (opts.retry ? o.retry.retries : 0),
+        // A token that could not be had was retried by the token provider already: not again here.
+        budget: (err) => (opts.retry && !(err instanceof UmpAuthError) ? o.retry.retries : 0),
         now: o.now,
         onRetry: (err, attempt, delayMs) =>
           o.logger.warn({ method: opts.method, path: opts.path, attempt, delayMs, reason: (err as Error).message }, 'Live Platform call failed; retrying'),

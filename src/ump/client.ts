@@ -12,6 +12,7 @@ import type {
   CreateCustomerRequest,
   CreateOutcome,
   CustomerDetails,
+  CustomerList,
   CustomerSummary,
   DeleteOutcome,
   OnboardingScript,
@@ -49,6 +50,8 @@ export interface UmpClient {
   getCustomerProgress(guid: string): Promise<ProgressSnapshot>;
   getTaskProgress(jobId: string): Promise<ProgressSnapshot>;
   listCustomers(): Promise<CustomerSummary[]>;
+  /** The customer list and how many of its entries could not be read (a duplicate check that is not complete). */
+  customerList(): Promise<CustomerList>;
   /** Case-insensitive; there is no get-by-name endpoint, so this lists. */
   findCustomerByShortName(name: string): Promise<CustomerSummary | undefined>;
   /** undefined when the server says 404. */
@@ -100,7 +103,7 @@ export function createUmpClient(opts: UmpClientOptions): UmpClient {
     return snapshot;
   }
 
-  async function listCustomers(): Promise<CustomerSummary[]> {
+  async function customerList(): Promise<CustomerList> {
     const path = '/api/v3/customer';
     const res = await api.call({ method: 'GET', path, retry: true });
     const entries = api.parse(customerListSchema, res, { method: 'GET', path });
@@ -111,9 +114,14 @@ export function createUmpClient(opts: UmpClientOptions): UmpClient {
       if (parsed.success) out.push(toSummary(parsed.data));
       else skipped++;
     }
-    // One odd entry should not hide every customer; it is counted so a drift is noticed.
+    // One odd entry should not hide every customer; it is counted so a drift is noticed, and the
+    // duplicate check says it could not look at every customer.
     if (skipped > 0) logger.warn({ skipped, total: entries.length }, 'skipped customer list entries without a guid or short name');
-    return out;
+    return { customers: out, skipped };
+  }
+
+  async function listCustomers(): Promise<CustomerSummary[]> {
+    return (await customerList()).customers;
   }
 
   async function findCustomerByShortName(name: string): Promise<CustomerSummary | undefined> {
@@ -145,6 +153,7 @@ export function createUmpClient(opts: UmpClientOptions): UmpClient {
     },
 
     listCustomers,
+    customerList,
     findCustomerByShortName,
 
     async getCustomer(guid) {

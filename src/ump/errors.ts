@@ -149,18 +149,28 @@ export class UmpAuthError extends UmpError {
     readonly setting: UmpSetting,
     /** Why, in words, including the AADSTS code and its first sentence when Entra sent one. */
     readonly reason: string,
-    opts: UmpErrorOptions & { aadsts?: string; status?: number } = {},
+    opts: UmpErrorOptions & { aadsts?: string; status?: number; transient?: boolean } = {},
   ) {
     super(
-      `Could not get a Live Platform access token: ${reason}. Check ${setting}.`,
-      `The bot could not sign in to Live Platform (${opts.aadsts ?? reason}). An administrator should check the setting ${setting}.`,
+      opts.transient
+        ? `Could not get a Live Platform access token: ${reason} (a transport failure; will try again).`
+        : `Could not get a Live Platform access token: ${reason}. Check ${setting}.`,
+      opts.transient
+        ? `The bot could not reach Microsoft's sign-in for Live Platform (${reason}); it keeps trying.`
+        : `The bot could not sign in to Live Platform (${opts.aadsts ?? reason}). An administrator should check the setting ${setting}.`,
       opts,
     );
     this.aadsts = opts.aadsts;
     this.status = opts.status;
+    this.transient = opts.transient ?? false;
   }
   readonly aadsts?: string;
   readonly status?: number;
+  /**
+   * The token endpoint did not answer (timeout, network, 5xx, 429): nothing is wrong with the
+   * settings and nothing was refused, so callers retry instead of failing the request.
+   */
+  readonly transient: boolean;
 }
 
 /** The deployment failed before the server gave us a customer to follow. */

@@ -1,4 +1,4 @@
-import { isSecretName, SECRET_WORDS } from '../secrets';
+import { isSecretName, scrubSecrets, SECRET_WORDS } from '../secrets';
 
 /**
  * Redaction for anything that may end up in a log or an error: bodies we did not expect, request logs.
@@ -23,15 +23,6 @@ export function redactValue(value: unknown, depth = 0): unknown {
   return out;
 }
 
-function scrubKnown(text: string, knownSecrets: readonly string[]): string {
-  let out = text;
-  for (const s of knownSecrets) {
-    // Very short values would shred unrelated text; they are not worth guessing from a log anyway.
-    if (s && s.length >= 4) out = out.split(s).join(REDACTED);
-  }
-  return out;
-}
-
 export function redactText(text: string, knownSecrets: readonly string[] = [], maxLength = 4000): string {
   let out: string;
   try {
@@ -42,6 +33,6 @@ export function redactText(text: string, knownSecrets: readonly string[] = [], m
       .replace(ASSIGNED_SECRET, `$1=${REDACTED}`)
       .replace(/\bBearer\s+[\w.~+/=-]+/g, `Bearer ${REDACTED}`);
   }
-  out = scrubKnown(out, knownSecrets);
+  out = scrubSecrets(out, knownSecrets, REDACTED);
   return out.length > maxLength ? `${out.slice(0, maxLength)}… (${out.length - maxLength} more characters)` : out;
 }

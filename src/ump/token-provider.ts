@@ -2,7 +2,7 @@ import type { Logger } from '../logger';
 import { UmpAuthError, UmpError, UmpHttpError, UmpNetworkError, UmpTimeoutError, type UmpSetting } from './errors';
 import type { HttpSend } from './http';
 import { redactText } from './redact';
-import { parseRetryAfter, retrying, type RetryPolicy } from '../outbound/resilience';
+import { isTransientStatus, parseRetryAfter, retrying, type RetryPolicy } from '../outbound/resilience';
 import { entraErrorSchema, tokenSchema } from './schemas';
 
 /**
@@ -74,13 +74,19 @@ export function createTokenProvider(o: TokenProviderOptions): TokenProvider {
     const parsed = entraErrorSchema.safeParse(json);
     if (!parsed.success) {
       const what = status === 404 ? 'the token endpoint does not exist (HTTP 404)' : `the token endpoint answered HTTP ${status} without an Entra error`;
-      return new UmpAuthError(status === 404 || status >= 500 ? 'UMP_TOKEN_URL' : 'UMP_CLIENT_ID', what, { status });
+      return new UmpAuthError(status === 404 || status >= 500 ? 'UMP_TOKEN_URL' : 'UMP_CLIENT_ID', what, { status, transient: isTransientStatus(status) });
     }
     const e = parsed.data;
     const description = redactText((e.error_description ?? e.error).split(/\r?\n/)[0].trim(), known(), 400);
     const aadsts = /AADSTS(\d+)/.exec(description)?.[1] ?? (e.error_codes?.[0] !== undefined ? String(e.error_codes[0]) : undefined);
     const setting = (aadsts && AADSTS_SETTING[aadsts]) || settingFromText(e.error, description);
-    return new UmpAuthError(setting, `${e.error}: ${description}`, { aadsts: aadsts ? `AADSTS${aadsts}` : undefined, traceId: e.trace_id, status });
+    return new UmpAuthError(setting, `${e.error}: ${description}`, {
+      aadsts: aadsts ? `AADSTS${aadsts}` : undefined,
+      traceId: e.trace_id,
+      status,
+      // Entra's own "temporarily_unavailable" and any 5xx: try again, nothing is misconfigured.
+      transient: isTransientStatus(status) || e.error === 'temporarily_unavailable',
+    });
   }
 
   async function requestOnce(): Promise<{ token: string; expiresInSec: number }> {
@@ -153,11 +159,17 @@ export function createTokenProvider(o: TokenProviderOptions): TokenProvider {
   };
 }
 
+/** Transport failures (timeouts, network, 5xx, 429) are transient: the settings are not to blame. */
 function asAuthError(err: unknown): UmpError {
   if (err instanceof UmpAuthError) return err;
-  if (err instanceof UmpTimeoutError) return new UmpAuthError('UMP_TOKEN_URL', `the token endpoint did not answer within ${err.timeoutMs} ms`);
-  if (err instanceof UmpNetworkError) return new UmpAuthError('UMP_TOKEN_URL', `could not reach the token endpoint (${err.networkCode})`);
-  if (err instanceof UmpHttpError) return new UmpAuthError('UMP_TOKEN_URL', `the token endpoint kept failing (HTTP ${err.status})`, { status: err.status });
+  if (err instanceof UmpTimeoutError)
+    return new UmpAuthError('UMP_TOKEN_URL', `the token endpoint did not answer within ${err.timeoutMs} ms`, { transient: true });
+  if (err instanceof UmpNetworkError) return new UmpAuthError('UMP_TOKEN_URL', `could not reach the token endpoint (${err.networkCode})`, { transient: true });
+  if (err instanceof UmpHttpError)
+    return new UmpAuthError('UMP_TOKEN_URL', `the token endpoint kept failing (HTTP ${err.status})`, {
+      status: err.status,
+      transient: isTransientStatus(err.status),
+    });
   return err instanceof UmpError ? err : new UmpAuthError('UMP_TOKEN_URL', (err as Error).message);
 }
 

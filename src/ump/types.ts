@@ -48,6 +48,12 @@ export interface CustomerSummary {
   msTenantId?: string;
 }
 
+export interface CustomerList {
+  customers: CustomerSummary[];
+  /** Entries that could not be read (no guid or short name): the list is not complete when > 0. */
+  skipped: number;
+}
+
 export interface CustomerSiteLocation {
   id?: string;
   sbcId?: number;

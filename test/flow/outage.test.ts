@@ -1,10 +1,14 @@
+import path from 'node:path';
 import axios from 'axios';
+import Database from 'better-sqlite3';
 import { cardJson, startWorld, validForm, World } from '../helpers/world';
+
+const CACHE_MS = 300;
 
 describe('when Live Platform stops answering', () => {
   let w: World;
   beforeAll(async () => {
-    w = await startWorld({ sandbox: { stepMs: 40 } });
+    w = await startWorld({ sandbox: { stepMs: 40 }, env: { READYZ_CACHE_MS: String(CACHE_MS) } });
   });
   afterAll(async () => w.stop());
 
@@ -31,14 +35,39 @@ describe('when Live Platform stops answering', () => {
     expect(w.sandbox.requests().some((r) => r.fault)).toBe(true);
   }, 60_000);
 
-  it('reports not ready, with the reason, while Live Platform fails, and ready again after', async () => {
-    const ready = await axios.get(`${w.bot.url}/readyz`);
+  it('reports not ready, with a reason code, while Live Platform fails, and ready again after; probes it once per cache period', async () => {
+    const readyz = () => axios.get(`${w.bot.url}/readyz`, { validateStatus: () => true });
+    const probes = () => w.sandbox.requests().filter((r) => r.route === 'listScriptTemplates' && r.query.pageSize === '1').length;
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await wait(CACHE_MS);
+    const ready = await readyz();
     expect(ready.data).toEqual({ status: 'ready', checks: { store: 'ok', livePlatform: 'ok' } });
+    // A load balancer polling: one Live Platform call per cache period, however many asks.
+    const before = probes();
+    await Promise.all([readyz(), readyz(), readyz(), readyz()]);
+    expect(probes()).toBe(before);
+    await wait(CACHE_MS);
     w.sandbox.inject({ kind: 'status', status: 503, count: 1, match: 'GET /api/v2/scripttemplates' });
-    const down = await axios.get(`${w.bot.url}/readyz`, { validateStatus: () => true });
+    const down = await readyz();
     expect(down.status).toBe(503);
-    expect(down.data.checks.store).toBe('ok');
-    expect(down.data.checks.livePlatform).toMatch(/503/);
-    expect((await axios.get(`${w.bot.url}/readyz`)).status).toBe(200);
+    expect(down.data).toEqual({ status: 'not ready', checks: { store: 'ok', livePlatform: 'http_503' } });
+    await wait(CACHE_MS);
+    expect((await readyz()).status).toBe(200);
+  });
+
+  it('reports the store not ready when it cannot write', async () => {
+    const dbFile = path.join(w.env.DATA_DIR, 'requests.sqlite');
+    const raw = new Database(dbFile);
+    // Another connection holding the write lock: the bot's write waits its short busy_timeout, then gives up.
+    raw.exec('BEGIN EXCLUSIVE');
+    try {
+      const res = await axios.get(`${w.bot.url}/readyz`, { validateStatus: () => true });
+      expect(res.status).toBe(503);
+      expect(res.data.checks.store).toBe('not_writable');
+    } finally {
+      raw.exec('ROLLBACK');
+      raw.close();
+    }
+    expect((await axios.get(`${w.bot.url}/readyz`)).data.checks.store).toBe('ok');
   });
 });

@@ -17,7 +17,13 @@ describe('the carrier password, and any script variable named like a secret', ()
     w = await startWorld({ env: { LOG_LEVEL: 'trace' } });
     // An invalid submit first (the form comes back), then a valid one that deploys.
     const bad = await w.openForm();
-    answers.push(JSON.stringify(await w.submit(bad.formId, validForm('bad name', { CarrierUserPassword: PASSWORD }))));
+    // The form comes back with the mistake: no secret is rendered back, the free-form box's secret line included.
+    const back = JSON.stringify(
+      await w.submit(bad.formId, validForm('bad name', { CarrierUserPassword: PASSWORD, customVariables: `Region=eu\nSipTrunkPassword=${TRUNK_SECRET}` })),
+    );
+    expect(back).toContain('Region=eu');
+    expect(back).toContain('For your safety Carrier password, SipTrunkPassword are not shown again');
+    answers.push(back);
     const good = await w.openForm();
     answers.push(
       JSON.stringify(
@@ -40,6 +46,7 @@ describe('the carrier password, and any script variable named like a secret', ()
   it('is in no invoke response', () => {
     expect(answers.join('\n')).toContain('AcmeSecret');
     expect(answers.join('\n')).not.toContain(PASSWORD);
+    expect(answers.join('\n')).not.toContain(TRUNK_SECRET);
   });
 
   it('is in no log line, even at trace level, and neither are the client secret or tokens', () => {

@@ -6,6 +6,7 @@ import axios from 'axios';
 import { loadConfig } from '../../src/config';
 import { RunningBot, startBot } from '../../src/main';
 import type { Clock } from '../../src/clock';
+import { capture } from '../leak-scan/recorder';
 
 export interface TestBot {
   url: string;
@@ -18,7 +19,8 @@ export interface TestBot {
   stop(): Promise<void>;
 }
 
-export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+/** A fixed, random-looking test key (config refuses trivially weak ones). */
+export const TEST_ENCRYPTION_KEY = 'JXa4kJB6d97urItPpPBWLVcwPTI8qb+djEEYgV320I8=';
 
 export interface TestBotOptions {
   /** Time as the bot sees it (limits that recover after a minute or an hour). */
@@ -41,10 +43,13 @@ export async function startTestBot(env: Record<string, string> = {}, opts: TestB
     ...env,
     DATA_DIR: dataDir,
   });
+  capture('dataDir', dataDir);
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, cb) {
-      logs.push(...String(chunk).split('\n').filter(Boolean));
+      const lines = String(chunk).split('\n').filter(Boolean);
+      logs.push(...lines);
+      for (const line of lines) capture('log', line);
       cb();
     },
   });
@@ -57,6 +62,7 @@ export async function startTestBot(env: Record<string, string> = {}, opts: TestB
     logs,
     async post(activity) {
       const res = await axios.post(`${url}/api/messages`, activity, { validateStatus: () => true, timeout: 20_000 });
+      capture('answer', res.data);
       return { status: res.status, body: res.data };
     },
     stop: () => bot.stop(),

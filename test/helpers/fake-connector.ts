@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
+import { capture } from '../leak-scan/recorder';
 
 /**
  * A stub Bot Connector (the service behind an activity's `serviceUrl`): a real HTTP server on
@@ -139,6 +140,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = parseRoute(method, path);
+    capture('connector', raw, `${method} ${path}`);
     let body: SentActivity | undefined;
     let badJson = false;
     if (raw.length > 0) {

@@ -4,6 +4,7 @@ import { NOT_CONFIGURED_MESSAGE } from '../../provisioning/service';
 import { CREATE_FIELDS, CUSTOM_VAR_PREFIX } from '../../provisioning/fields';
 import { FormCardData, renderFormCard } from '../../cards/form-card';
 import { AdaptiveCardJson } from '../../cards/render';
+import type { OnboardingScript } from '../../ump/types';
 import { userMessageOf } from '../../errors';
 import { withDeadline } from '../../deadline';
 import { isSecretName } from '../../secrets';
@@ -16,8 +17,15 @@ export async function buildForm(
   service: ProvisioningService,
   logger: Logger,
   d: Omit<FormCardData, 'scripts' | 'scriptsUnavailableReason'>,
+  /** The script list a submit's checks already had (or did not get in time): rebuild from it, never wait again. */
+  known?: { scripts?: OnboardingScript[] },
 ): Promise<AdaptiveCardJson> {
   if (!service.configured) return renderFormCard({ ...d, formError: d.formError ?? NOT_CONFIGURED_MESSAGE });
+  if (known) {
+    return known.scripts
+      ? renderFormCard({ ...d, scripts: known.scripts })
+      : renderFormCard({ ...d, scriptsUnavailableReason: 'The script list did not come from Live Platform in time, so enter the script ids by hand.' });
+  }
   service.prefetch();
   try {
     const scripts = await withDeadline(service.onboardingScripts(), SCRIPTS_BUDGET_MS, () => {
@@ -56,11 +64,4 @@ export function prefillNotice(unknown: string[]): string | undefined {
   if (!unknown.length) return undefined;
   const secretHint = unknown.some(isSecretName) ? ' (passwords are only accepted in the form, never in chat)' : '';
   return `Ignored ${unknown.map((u) => `'${u}'`).join(', ')}: not a form field${secretHint}. Fields: ${PREFILLABLE.join(', ')}.`;
-}
-
-/** A secret typed into a form that comes back (invalid, or reloaded) is not rendered again: say so. */
-export function secretNotice(data: Record<string, unknown>): string | undefined {
-  return CREATE_FIELDS.some((f) => f.secret && typeof data[f.id] === 'string' && data[f.id] !== '')
-    ? 'For your safety the carrier password is not shown again: enter it once more before you submit.'
-    : undefined;
 }

@@ -2,7 +2,7 @@ import { refuseTurn } from '../access-guard';
 import { defineFeature } from '../registry';
 import type { ActionTurn, Turn } from '../turn';
 import type { ParsedCommand } from '../commands';
-import { buildForm, prefillFromArgs, prefillNotice, secretNotice } from './customer-form';
+import { buildForm, prefillFromArgs, prefillNotice } from './customer-form';
 
 /** The request a resubmit form names (checked by the service on submit; here only carried along). */
 const retryOfIn = (data: Record<string, unknown>) => (typeof data.retryOf === 'string' && data.retryOf ? data.retryOf.slice(0, 20) : undefined);
@@ -35,13 +35,17 @@ export const newCustomerFeature = defineFeature({
       const blocked = service.approvalBlocked(turn.address) ?? (await service.createLimitReached(turn.actor));
       if (blocked) return void (await refuseTurn(turn, blocked));
       const { values, unknown } = prefillFromArgs(turn.command?.args.named ?? {});
-      await turn.send(await buildForm(service, turn.log, { values, notice: prefillNotice(unknown) }));
+      const form = await buildForm(service, turn.log, { values, notice: prefillNotice(unknown) });
+      // A button that opens the form (help's New customer) as an Action.Execute turns into the form;
+      // typed, or as a messageBack, the form is a new message.
+      if (turn.invoke && 'answerWithCard' in turn) await (turn as ActionTurn).answerWithCard(form);
+      else await turn.send(form);
     };
 
     /** Re-renders the form with the chosen script's variables, keeping what was typed. */
     const refreshForm = async (turn: ActionTurn) => {
       const data = turn.action.data;
-      await turn.answerWithCard(await buildForm(service, turn.log, { values: data, notice: secretNotice(data), retryOf: retryOfIn(data) }));
+      await turn.answerWithCard(await buildForm(service, turn.log, { values: data, retryOf: retryOfIn(data) }));
     };
 
     const submit = async (turn: ActionTurn) => {
@@ -52,20 +56,18 @@ export const newCustomerFeature = defineFeature({
       if (result.kind === 'refused') {
         turn.log.info({ user: turn.actor.id }, 'submit refused');
         // The form stays, with what was typed, so a later click can still send it.
-        await turn.answerWithCard(
-          await buildForm(service, turn.log, { values: data, formError: result.message, notice: secretNotice(data), retryOf: retryOfIn(data) }),
-        );
+        await turn.answerWithCard(await buildForm(service, turn.log, { values: data, formError: result.message, retryOf: retryOfIn(data) }));
         return;
       }
       if (result.kind === 'invalid') {
         turn.log.info({ fields: Object.keys(result.fieldErrors), formError: !!result.formError }, 'form rejected');
-        const card = await buildForm(service, turn.log, {
-          values: data,
-          fieldErrors: result.fieldErrors,
-          formError: result.formError,
-          notice: secretNotice(data),
-          retryOf: retryOfIn(data),
-        });
+        // Rebuilt from what the checks already had: the invoke's time is spent (Teams' 5 s).
+        const card = await buildForm(
+          service,
+          turn.log,
+          { values: data, fieldErrors: result.fieldErrors, formError: result.formError, retryOf: retryOfIn(data) },
+          result.formError ? undefined : { scripts: result.scripts },
+        );
         await turn.answerWithCard(card);
         return;
       }

@@ -49,7 +49,8 @@ export function parseListFilter(words: readonly string[], actorId: string): { qu
     const w = raw.toLowerCase();
     if (w === 'mine' || w === 'my') query.requestedBy = actorId;
     else if (w === 'all') continue;
-    else if (LIST_FILTERS[w]) query.states = [...new Set([...(query.states ?? []), ...LIST_FILTERS[w]])];
+    // Own keys only: `list constructor` is a word nobody defined, not Object.prototype's.
+    else if (Object.hasOwn(LIST_FILTERS, w)) query.states = [...new Set([...(query.states ?? []), ...LIST_FILTERS[w]])];
     else if ((REQUEST_STATES as readonly string[]).includes(w)) query.states = [...new Set([...(query.states ?? []), w as RequestState])];
     else unknown.push(raw);
   }
