@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TEST_ENCRYPTION_KEY } from './bot-harness';
 import axios from 'axios';
+import { capture } from '../leak-scan/recorder';
 
 /** The bot as a real OS process (for kill -9 tests), started from source through tsx. */
 export interface BotProcess {
@@ -37,6 +38,9 @@ export async function startBotProcess(env: Record<string, string>, port: number)
   });
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
+  // The leak scan reads what a bot process logged and stored, as it does for in-process bots.
+  if (env.DATA_DIR) capture('dataDir', env.DATA_DIR);
+  child.once('exit', () => capture('log', out));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
