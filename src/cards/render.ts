@@ -24,14 +24,19 @@ function findCardsDir(): string {
 }
 
 const CARDS_DIR = findCardsDir();
-const cache = new Map<string, { json: unknown; bindings: string[] }>();
+/**
+ * Each template is read and prepared once: `new Template(json)` parses every `${…}` of it into an
+ * expression tree (adaptive-expressions, antlr4ts), the costly part; `expand` only evaluates them.
+ * Building the Template per render parsed the whole card again on every edit of every card.
+ */
+const cache = new Map<string, { template: ACData.Template; bindings: string[] }>();
 
 function load(name: string) {
   let entry = cache.get(name);
   if (!entry) {
     const text = fs.readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8');
     const bindings = [...new Set(text.match(/\$\{[^}]*\}/g) ?? [])];
-    entry = { json: JSON.parse(text), bindings };
+    entry = { template: new ACData.Template(JSON.parse(text)), bindings };
     cache.set(name, entry);
   }
   return entry;
@@ -47,8 +52,8 @@ export function templateNames(): string[] {
  * library silently leaves `${field}` in place), unless that exact text came from the data itself.
  */
 export function renderTemplate(name: string, data: object): AdaptiveCardJson {
-  const { json, bindings } = load(name);
-  const out = new ACData.Template(json).expand({ $root: data }) as AdaptiveCardJson;
+  const { template, bindings } = load(name);
+  const out = template.expand({ $root: data }) as AdaptiveCardJson;
   const rendered = JSON.stringify(out);
   const dataText = JSON.stringify(data);
   const left = bindings.filter((b) => rendered.includes(b) && !dataText.includes(b));

@@ -134,6 +134,15 @@ describe('card templates', () => {
     expect(card.version).toBe('1.5');
   });
 
+  it('renders from one prepared template many times, each render independent of the others', () => {
+    const first = renderProgressCard(baseRequest, { now: new Date('2026-01-01T00:00:10.000Z') });
+    const copy = JSON.stringify(first);
+    const second = renderProgressCard({ ...baseRequest, id: 'REQ-OTHER1', state: 'deployed', result: { siteLocationIds: ['s1'] } });
+    expect(JSON.stringify(first)).toBe(copy);
+    expect(JSON.stringify(second)).toContain('REQ-OTHER1');
+    expect(JSON.stringify(second)).not.toContain('REQ-7K3F9Q');
+  });
+
   it('fails a render that leaves a binding unresolved', () => {
     expect(() => renderTemplate('help', { intro: 'x' })).toThrow(/unresolved binding/);
   });
