@@ -47,6 +47,7 @@ export function createControlApi(d: ControlDeps): ControlApi {
   return (method, path, text) => {
     const sub = path.slice('/_sandbox'.length).replace(/\/+$/, '') || '/';
     if (method === 'GET' && sub === '/requests') return json(200, d.log.list());
+    if (method === 'GET' && sub === '/requests/counts') return json(200, d.log.counts());
     if (method === 'DELETE' && sub === '/requests') {
       d.log.clear();
       return json(200, { cleared: true });
@@ -90,7 +91,14 @@ export function createControlApi(d: ControlDeps): ControlApi {
     }
     return json(404, {
       error: `unknown sandbox control endpoint ${method} ${path}`,
-      endpoints: ['GET /_sandbox/requests', 'DELETE /_sandbox/requests', 'GET|POST /_sandbox/config', 'POST /_sandbox/reset', 'GET /_sandbox/state'],
+      endpoints: [
+        'GET /_sandbox/requests',
+        'GET /_sandbox/requests/counts',
+        'DELETE /_sandbox/requests',
+        'GET|POST /_sandbox/config',
+        'POST /_sandbox/reset',
+        'GET /_sandbox/state',
+      ],
     });
   };
 }

@@ -243,6 +243,23 @@ describe('inspection and reset', () => {
       ['listCustomers', 401, 'none'],
     ]);
     expect(h.sandbox.requests()).toEqual(log);
+    expect((await control(h, 'GET', '/_sandbox/requests/counts')).json).toEqual({ token: 1, listCustomers: 2 });
+  });
+
+  it('counts calls per route beyond what the trimmed log keeps, until cleared', async () => {
+    for (let i = 0; i < 5010; i++) await callApi(h, 'GET', '/api/v3/customer', undefined, '');
+    expect(h.sandbox.requests()).toHaveLength(5000);
+    expect((await control(h, 'GET', '/_sandbox/requests/counts')).json).toEqual({ listCustomers: 5010 });
+    await control(h, 'DELETE', '/_sandbox/requests');
+    expect((await control(h, 'GET', '/_sandbox/requests/counts')).json).toEqual({});
+  });
+
+  it('tells when each customer started deploying and its step time, so step times can be computed', async () => {
+    const before = Date.now();
+    await callApi(h, 'POST', '/api/v2/customer', newCustomer('TimedCo'));
+    const c = h.sandbox.customers().find((x) => x.shortName === 'TimedCo');
+    expect(c?.startedAt).toBeGreaterThanOrEqual(before);
+    expect(c?.stepMs).toBe(h.sandbox.settings().stepMs);
   });
 
   it('resets to the seeded state: created customers gone, deleted ones back, settings and faults restored', async () => {

@@ -48,22 +48,28 @@ export function redactBody(text: string, contentType: string | undefined): unkno
 export interface RequestLog {
   add(entry: Omit<RecordedRequest, 'seq'>): RecordedRequest;
   list(): RecordedRequest[];
+  /** Calls per route since the last clear: unlike the list, never trimmed (benchmarks count thousands). */
+  counts(): Partial<Record<RouteName, number>>;
   clear(): void;
 }
 
 export function createRequestLog(): RequestLog {
   let entries: RecordedRequest[] = [];
+  let counts: Partial<Record<RouteName, number>> = {};
   let seq = 0;
   return {
     add(entry) {
       const rec = { seq: ++seq, ...entry };
+      counts[entry.route] = (counts[entry.route] ?? 0) + 1;
       entries.push(rec);
       if (entries.length > MAX_ENTRIES) entries = entries.slice(-MAX_ENTRIES);
       return rec;
     },
     list: () => entries.map((e) => ({ ...e })),
+    counts: () => ({ ...counts }),
     clear() {
       entries = [];
+      counts = {};
     },
   };
 }

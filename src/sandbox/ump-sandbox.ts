@@ -58,6 +58,9 @@ export interface SandboxCustomerView {
   msTenantId: string;
   deploymentState: string;
   steps: number;
+  /** When the create was accepted (epoch ms); step k (0-based) completes at startedAt + k × stepMs. */
+  startedAt: number;
+  stepMs: number;
   jobId?: string;
 }
 
@@ -65,6 +68,8 @@ export interface UmpSandbox {
   start(port?: number, host?: string): Promise<RunningSandbox>;
   /** Every call received so far (control endpoints excepted), oldest first, secrets redacted. */
   requests(): RecordedRequest[];
+  /** Calls per route since the last clear, however many (the list above keeps the last 5,000). */
+  requestCounts(): Partial<Record<RouteName, number>>;
   clearRequests(): void;
   setMode(mode: ProgressMode): void;
   configure(patch: Partial<SandboxSettings>): SandboxSettings;
@@ -154,6 +159,8 @@ export function createUmpSandbox(opts: UmpSandboxOptions = {}): UmpSandbox {
         msTenantId: c.msTenantId,
         deploymentState: p.state,
         steps: p.steps.length,
+        startedAt: c.startedAt,
+        stepMs: c.stepMs,
         ...(c.jobId ? { jobId: c.jobId } : {}),
       };
     });
@@ -297,6 +304,7 @@ export function createUmpSandbox(opts: UmpSandboxOptions = {}): UmpSandbox {
       };
     },
     requests: () => log.list(),
+    requestCounts: () => log.counts(),
     clearRequests: () => log.clear(),
     setMode: (mode) => void configure({ mode }),
     configure,
