@@ -1,5 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
-
 /**
  * Time, as the domain and the card updater see it. Injected so unit tests can move time with a
  * fake clock instead of waiting (test/helpers/fake-clock.ts).
@@ -10,7 +8,48 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * Sleepers per signal, woken by one abort listener. Hundreds of deployment loops sleep on the
+ * runner's one stop signal at once, and adding an event listener scans the signal's listeners:
+ * one listener per sleep made every sleep O(sleepers).
+ */
+const sleepers = new WeakMap<AbortSignal, Set<() => void>>();
+
+function onAbort(signal: AbortSignal, wake: () => void): () => void {
+  let set = sleepers.get(signal);
+  if (!set) {
+    const mine = new Set<() => void>();
+    set = mine;
+    sleepers.set(signal, mine);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const w of [...mine]) w();
+        mine.clear();
+      },
+      { once: true },
+    );
+  }
+  set.add(wake);
+  const own = set;
+  return () => void own.delete(wake);
+}
+
 export const systemClock: Clock = {
   now: () => new Date(),
-  sleep: (ms, signal) => (signal?.aborted ? Promise.resolve() : delay(ms, undefined, { signal }).catch(() => undefined)),
+  sleep: (ms, signal) =>
+    signal?.aborted
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          let forget = () => undefined as void;
+          const timer = setTimeout(() => {
+            forget();
+            resolve();
+          }, ms);
+          if (signal)
+            forget = onAbort(signal, () => {
+              clearTimeout(timer);
+              resolve();
+            });
+        }),
 };

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import axios from 'axios';
 
 /**
@@ -52,8 +54,17 @@ export class HttpNetworkError extends Error {
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
 
+/**
+ * Connections are kept open and reused: a thousand deployments polled every few seconds would
+ * otherwise open (and, against a real portal, TLS-handshake) a connection per poll. An idle
+ * connection is closed after 4 s, before the common 5 s server idle timeout can race a reuse.
+ */
+const KEEP_ALIVE = { keepAlive: true, timeout: 4_000, maxFreeSockets: 64, scheduling: 'lifo' as const };
+
 export function createHttpSend(opts: { maxBodyBytes?: number } = {}): HttpSend {
   const ax = axios.create({
+    httpAgent: new http.Agent(KEEP_ALIVE),
+    httpsAgent: new https.Agent(KEEP_ALIVE),
     validateStatus: () => true,
     responseType: 'text',
     // Keep the raw text: the callers parse it, and a body that is not JSON is itself a finding.
