@@ -91,7 +91,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       target.kind === 'main' ? service.recordCardMoved(id, activityId) : service.recordLinkedCard(id, target.index, activityId),
     onTold: (notice) => service.markNotified(notice.requestId, noticeEvent(notice.key)),
   }));
-  edge.route(buildRegistry(FEATURES, { service, logger, access, card, portalUrl: config.umpPortalUrl }));
+  edge.route(buildRegistry(FEATURES, { service, logger, access, card, cardShown: (r, shown) => cards.shown(r, shown), portalUrl: config.umpPortalUrl }));
 
   const readiness: ReadinessCheck[] = [
     {

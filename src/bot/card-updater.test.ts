@@ -128,6 +128,37 @@ describe('the card updater (fake clock, fake messenger)', () => {
     await updater.idle();
   });
 
+  it('sends no edit for a card the message already shows (a click answer), but sends the next change', async () => {
+    updater.notify(req(1, 'submitted', 0));
+    updater.shown(req(1, 'submitted', 0), render(req(1, 'submitted', 0)));
+    await flush();
+    await clock.advance(10_000);
+    expect(messenger.calls).toEqual([]);
+    await notify(req(2, 'deploying', 1));
+    await clock.advance(10_000);
+    expect(messenger.calls.map((c) => c.text)).toEqual(['deploying 1']);
+    await updater.idle();
+  });
+
+  it('told of a shown card before any change, compares the first change with it', async () => {
+    updater.shown(req(1, 'submitted', 0), render(req(1, 'submitted', 0)));
+    await notify(req(1, 'submitted', 0)); // the service's own notify of that same version, arriving later
+    await notify(req(2, 'submitted', 0)); // a newer version that looks the same
+    await clock.advance(10_000);
+    expect(messenger.calls).toEqual([]);
+    await notify(req(3, 'deploying', 2));
+    await clock.advance(10_000);
+    expect(messenger.calls.map((c) => c.text)).toEqual(['deploying 2']);
+  });
+
+  it('still edits when what was shown is older than the change it holds', async () => {
+    updater.notify(req(3, 'deploying', 1));
+    updater.shown(req(2, 'submitted', 0), render(req(2, 'submitted', 0)));
+    await flush();
+    await clock.advance(10_000);
+    expect(messenger.calls.map((c) => c.text)).toEqual(['deploying 1']);
+  });
+
   it('coalesces a burst inside the min interval to its latest version, and ignores an older one arriving late', async () => {
     await notify(req(2, 'deploying', 0));
     for (let v = 3; v <= 7; v++) {

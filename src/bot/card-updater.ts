@@ -40,6 +40,11 @@ export interface CardUpdater {
   notify(req: ProvisioningRequest): void;
   /** Renders this request's cards again from its latest state (what they show besides the record changed, e.g. its queue place). */
   refresh(requestId: string): void;
+  /**
+   * The request's own message already shows `card` to everyone who sees it (a click's answer in a
+   * personal chat): an edit to the same content is not sent. A later change is, as always.
+   */
+  shown(req: ProvisioningRequest, card: AdaptiveCardJson): void;
   /** Sends a one-off message, paced with the cards of its conversation. Never throws. */
   tell(notice: Notice): void;
   /** Resolves when nothing is pending or being sent (tests, shutdown). */
@@ -247,6 +252,23 @@ export function createCardUpdater(deps: CardUpdaterDeps): CardUpdater {
         e.latest = req;
         schedule(e);
       }
+    },
+    shown(req, card) {
+      if (stopping.signal.aborted) return;
+      const key = keyOf(req.id, { kind: 'main' });
+      const e = cards.get(key);
+      if (!e) {
+        // Nothing pending: remember what the message shows, so the next notify compares with it.
+        if (isTerminal(req.state)) return;
+        const entry = cardEntry(req, { kind: 'main' });
+        entry.sentJson = JSON.stringify(card);
+        cards.set(key, entry);
+        return;
+      }
+      // While an edit is on its way, it decides what the message shows; a card older than the one
+      // the updater holds says nothing about it.
+      if (e.busy || req.version < e.latest.version) return;
+      e.sentJson = JSON.stringify(card);
     },
     refresh(requestId) {
       if (stopping.signal.aborted) return;

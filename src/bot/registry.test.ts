@@ -23,6 +23,7 @@ const featureDeps = (commands = declaredCommands(FEATURES)) => ({
   ...deps,
   commands,
   guard: createAccessGuard({ access, requests: { get: async () => undefined }, commands }),
+  answerWithRequestCard: noop,
 });
 const noop = async () => undefined;
 

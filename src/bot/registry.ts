@@ -6,7 +6,7 @@ import type { ProgressView } from '../cards/progress-card';
 import type { AdaptiveCardJson } from '../cards/render';
 import { createAccessGuard, type AccessGuard } from './access-guard';
 import { findCommand, suggestCommand, type CommandWords } from './commands';
-import type { ActionHandler, CommandHandler, EventHandler, Turn } from './turn';
+import type { ActionHandler, ActionTurn, CommandHandler, EventHandler, Turn } from './turn';
 
 /**
  * The one list of what the bot can do. A feature declares its commands (words, usage, example,
@@ -47,6 +47,12 @@ export interface FeatureDeps {
   guard: AccessGuard;
   /** A request's card as it is now (queue place, refresh list), optionally one user's view of it. */
   card: RequestCard;
+  /**
+   * Answers a click with the request's shared card as it stands. A click's answer replaces the card
+   * for the clicker only; in a personal chat that is everyone who sees it, so the card updater is
+   * told and does not edit the message again to the same content (one edit per real change).
+   */
+  answerWithRequestCard(turn: ActionTurn, r: ProvisioningRequest, card: AdaptiveCardJson): Promise<void>;
   /** UMP_PORTAL_URL (a customer's portal page, `{customerGuid}`/`{shortName}` filled in), if set. */
   portalUrl?: string;
 }
@@ -58,6 +64,8 @@ export interface RegistryDeps {
   logger: Logger;
   access: AccessPolicy;
   card: RequestCard;
+  /** The request's own message already shows this card (the card updater's `shown`). */
+  cardShown?(r: ProvisioningRequest, card: AdaptiveCardJson): void;
   portalUrl?: string;
 }
 
@@ -150,7 +158,15 @@ export function registryProblems(features: readonly Feature[], built: readonly F
 export function buildRegistry(features: readonly Feature[], deps: RegistryDeps): Registry {
   const commands = declaredCommands(features);
   const guard = createAccessGuard({ access: deps.access, requests: deps.service, commands });
-  const built = features.map((f) => f.create({ service: deps.service, logger: deps.logger, commands, guard, card: deps.card, portalUrl: deps.portalUrl }));
+  const answerWithRequestCard = async (turn: ActionTurn, r: ProvisioningRequest, card: AdaptiveCardJson) => {
+    if (turn.invoke && turn.address.kind === 'personal' && turn.action.messageId !== undefined && turn.action.messageId === r.cardActivityId) {
+      deps.cardShown?.(r, card);
+    }
+    await turn.answerWithCard(card);
+  };
+  const built = features.map((f) =>
+    f.create({ service: deps.service, logger: deps.logger, commands, guard, card: deps.card, answerWithRequestCard, portalUrl: deps.portalUrl }),
+  );
   const problems = registryProblems(features, built);
   if (problems.length) throw new RegistryError(problems);
   const guarded =

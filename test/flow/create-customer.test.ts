@@ -31,6 +31,8 @@ describe.each(['sync', 'poll', 'task'] as const)('creating a customer from Teams
     expect(json).toContain('Total time');
 
     const edits = w.connector.edits(formId).map(cardJson);
+    // The click's answer already shows the first state to the only person in a personal chat.
+    expect(edits[0]).not.toEqual(progress);
     for (let i = 1; i < edits.length; i++) expect(edits[i]).not.toEqual(edits[i - 1]);
     expect(titles(w, formId).at(-1)).toMatch(/^Deployed/);
     // Nothing is edited after the final state.
@@ -80,5 +82,7 @@ describe('group chats and channels, where no approval is asked for (APPROVAL_POL
     expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
     const final = await w.waitForCard(formId, 'Customer deployed');
     expect(final.conversationId).toBe(conversationId);
+    // The click's answer replaced the card for the clicker only: everyone else is shown it by an edit.
+    expect(cardJson(w.connector.edits(formId)[0])).toEqual(JSON.stringify(res.body.value));
   });
 });

@@ -28,7 +28,7 @@ export const newCustomerFeature = defineFeature({
     { verb: 'form.refresh', permission: 'request' },
     { verb: 'form.open', permission: 'request' },
   ],
-  create({ service, card }) {
+  create({ service, card, answerWithRequestCard }) {
     /** The form, prefilled from `new key=value …` (a button that opens it has no arguments). */
     const openForm = async (turn: Turn & { command?: ParsedCommand }) => {
       // Over the per-user create limit, a form would only be refused on submit: say so now.
@@ -77,7 +77,7 @@ export const newCustomerFeature = defineFeature({
       );
       // The invoke answer replaces the card for the clicker; everyone else (and the Action.Submit
       // path) sees it through the shared edit the service triggers for every change.
-      if (turn.invoke) await turn.answerWithCard(card(result.request));
+      if (turn.invoke) await answerWithRequestCard(turn, result.request, card(result.request));
     };
 
     return {

@@ -40,10 +40,10 @@ export const requestActionsFeature = defineFeature({
     { verb: 'request.cancel', permission: 'cancel' },
     { verb: 'request.view', permission: 'view' },
   ],
-  create({ service, guard, card }) {
+  create({ service, guard, card, answerWithRequestCard }) {
     /** The shared card as it now stands, for the clicker (the others get it from the card updater). */
     const answerWithTruth = async (turn: ActionTurn, r: ProvisioningRequest) => {
-      if (turn.invoke) await turn.answerWithCard(card(r, { target: targetOf(turn, r) }));
+      if (turn.invoke) await answerWithRequestCard(turn, r, card(r, { target: targetOf(turn, r) }));
     };
 
     const afterDecision = async (turn: ActionTurn, result: Decided) => {
