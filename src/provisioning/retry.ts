@@ -7,6 +7,11 @@ import type { ProvisioningRequest } from './request';
  * Platform accepted is never retried: that would be a second create of the same customer.
  */
 
+/** Whether `r` ended without a customer at Live Platform (nothing was created, nothing can exist). */
+export function endedWithNothingCreated(r: ProvisioningRequest): boolean {
+  return r.state === 'rejected' || r.state === 'expired' || r.state === 'cancelled' || (r.state === 'failed' && !!r.failure?.nothingCreated);
+}
+
 /** Why `r` cannot be resubmitted, or undefined when it can. */
 export function retryRefusal(r: ProvisioningRequest): string | undefined {
   if (r.retriedAs) return `${r.id} was already resubmitted as ${r.retriedAs.id}. Use that request (status ${r.retriedAs.id}).`;

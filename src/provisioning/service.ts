@@ -4,7 +4,7 @@ import { createApprovals, type Decided } from './approvals';
 import type { Logger } from '../logger';
 import type { CustomerDetails, CustomerList, OnboardingScript } from '../ump/types';
 import { userMessageOf } from '../errors';
-import { retryRefusal } from './retry';
+import { endedWithNothingCreated, retryRefusal } from './retry';
 import type { FieldErrors } from './customer-input';
 import { toSpec } from './request-spec';
 import type { ConversationAddress } from './conversation-address';
@@ -132,12 +132,20 @@ export const NOT_CONFIGURED_MESSAGE = `Live Platform is not configured for this 
 export function createProvisioningService(deps: ServiceDeps): ProvisioningService {
   const clock = deps.clock ?? systemClock;
   const { store, logger } = deps;
+  /** Every change goes to the card updater; one that ends a request with nothing created frees its name in the cached list. */
+  const listener: RequestListener = (r) => {
+    if (endedWithNothingCreated(r)) {
+      const pending = `pending:${r.id}`;
+      customers.amend((l) => (l.customers.some((c) => c.guid === pending) ? { ...l, customers: l.customers.filter((c) => c.guid !== pending) } : l));
+    }
+    deps.listener(r);
+  };
   // The writer does not tell the listener about card moves: the card updater made the move itself.
   const writer = createRequestWriter({ store, clock, listener: () => undefined });
   const submitBudget = deps.submitBudgetMs ?? SUBMIT_BUDGET_MS;
   const HOUR = 3_600_000;
   // The service's own writes (queue moves, cancels) tell the card updater like the runner's do.
-  const notifyingWriter = createRequestWriter({ store, clock, listener: deps.listener });
+  const notifyingWriter = createRequestWriter({ store, clock, listener: listener });
   const queue = createDeploymentQueue({
     maxConcurrent: deps.limits.maxConcurrentDeployments,
     writer: notifyingWriter,
@@ -147,7 +155,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     now: () => clock.now().getTime(),
   });
   const runner: DeploymentRunner | undefined = deps.ump
-    ? createDeploymentRunner({ store, ump: deps.ump, listener: deps.listener, logger, clock, options: deps.runner, onSettled: (id) => queue.release(id) })
+    ? createDeploymentRunner({ store, ump: deps.ump, listener: listener, logger, clock, options: deps.runner, onSettled: (id) => queue.release(id) })
     : undefined;
   let lastQueuedAt = 0;
   /** Queue order is the order of these stamps: strictly increasing, even within one millisecond. */
@@ -335,17 +343,19 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
         throw err;
       }
       if (!res.created) return { kind: 'accepted', request: res.request, created: false };
-      customers.invalidate();
+      // Live Platform will have this customer before the cached list does: add it, rather than fetch
+      // the whole list again on the next submit (with thousands of customers, that was most of a click).
+      customers.amend((l) => ({ ...l, customers: [...l.customers, { guid: `pending:${res.request.id}`, shortName: spec.shortName, msTenantId: tenantId }] }));
       if (res.request.state === 'awaiting_approval') {
         approvals.watch(res.request);
-        deps.listener(res.request);
+        listener(res.request);
         return { kind: 'accepted', request: res.request, created: true };
       }
       await queue.add(res.request);
       // Started at once, or waiting: the answer shows which.
       const current = (await store.get(res.request.id)) ?? res.request;
       // A start was told by its write; a request left waiting is told here, so its card shows the queue.
-      if (current.state === 'queued') deps.listener(current);
+      if (current.state === 'queued') listener(current);
       return { kind: 'accepted', request: current, created: true };
     },
 
@@ -423,16 +433,16 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       for (const r of unfinished) {
         if (!STATES[r.state].runnerWorks) continue;
         queue.occupy(r.id);
-        deps.listener(r);
+        listener(r);
         runner.start(r.id);
       }
       for (const r of unfinished) {
         if (r.state === 'awaiting_approval') {
-          deps.listener(r);
+          listener(r);
           approvals.watch(r);
         }
         if (r.state !== 'queued') continue;
-        deps.listener(r);
+        listener(r);
         await queue.add(r);
       }
       if (unfinished.length) logger.info({ count: unfinished.length }, 'resumed unfinished requests');

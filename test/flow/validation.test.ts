@@ -101,6 +101,30 @@ describe('invalid input comes back on the form, next to its field, and nothing i
     expect(fieldError(card, 'msTenantId')).toMatch(/already has a customer in Live Platform/);
     expect(JSON.stringify(card)).not.toContain('AcmeFirst');
   });
+
+  it('knows the customer it just submitted without fetching the whole customer list again', async () => {
+    const first = await w.openForm();
+    await w.submit(first.formId, validForm('AcmeListed', { msTenantId: 'tenant41.onmicrosoft.com' }));
+    const lists = () => w.sandbox.requests().filter((r) => r.route === 'listCustomers').length;
+    const before = lists();
+    // While the first is still deploying, its tenant is taken: told at once, from the cached list.
+    const card = await submitExpectingForm(validForm('AcmeListed2', { msTenantId: 'tenant41.onmicrosoft.com' }));
+    expect(fieldError(card, 'msTenantId')).toMatch(/already has a customer in Live Platform/);
+    expect(lists()).toBe(before);
+    await w.waitForCard(first.formId, 'Customer deployed');
+  });
+
+  it('frees the name and the tenant again when a request ended without creating anything', async () => {
+    const first = await w.openForm();
+    // Live Platform refuses this create (sandbox: a 400 validation error): nothing exists there.
+    w.sandbox.inject({ kind: 'status', status: 400, match: 'POST /api/v2/customer', count: 1 });
+    await w.submit(first.formId, validForm('AcmeRefused', { msTenantId: 'tenant42.onmicrosoft.com' }));
+    await w.waitForCard(first.formId, /Failed/);
+    const again = await w.openForm();
+    const res = await w.submit(again.formId, validForm('AcmeRefused', { msTenantId: 'tenant42.onmicrosoft.com' }));
+    expect(JSON.stringify(res.body.value)).toMatch(/Creating|Deploying/);
+    await w.waitForCard(again.formId, 'Customer deployed');
+  });
 });
 
 describe('an unverifiable tenant with TENANT_UNVERIFIED_POLICY=warn', () => {
