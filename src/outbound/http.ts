@@ -73,7 +73,12 @@ export function createHttpSend(opts: { maxBodyBytes?: number } = {}): HttpSend {
     ...(opts.maxBodyBytes ? { maxContentLength: opts.maxBodyBytes } : {}),
   });
   return async (req) => {
-    const signal = AbortSignal.timeout(req.timeoutMs);
+    // A timer cleared when the answer is in, not AbortSignal.timeout: that one lives (timer, weak
+    // reference, finalizer) for the whole timeout after every request, thousands at once when a
+    // thousand deployments are polled.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), req.timeoutMs);
+    const signal = controller.signal;
     try {
       const res = await ax.request<string>({
         method: req.method,
@@ -97,6 +102,8 @@ export function createHttpSend(opts: { maxBodyBytes?: number } = {}): HttpSend {
       if (TIMEOUT_CODES.has(code)) throw new HttpTimeoutError(req.method, req.path, req.timeoutMs);
       const sysCode = axios.isAxiosError(e) && e.cause && typeof e.cause === 'object' && 'code' in e.cause ? String(e.cause.code) : undefined;
       throw new HttpNetworkError(req.method, req.path, sysCode ?? code);
+    } finally {
+      clearTimeout(timer);
     }
   };
 }
