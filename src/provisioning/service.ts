@@ -345,7 +345,8 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       if (!res.created) return { kind: 'accepted', request: res.request, created: false };
       // Live Platform will have this customer before the cached list does: add it, rather than fetch
       // the whole list again on the next submit (with thousands of customers, that was most of a click).
-      customers.amend((l) => ({ ...l, customers: [...l.customers, { guid: `pending:${res.request.id}`, shortName: spec.shortName, msTenantId: tenantId }] }));
+      // Appended in place: the duplicate check's index of the list extends itself (validate-submission.ts).
+      customers.amend((l) => (l.customers.push({ guid: `pending:${res.request.id}`, shortName: spec.shortName, msTenantId: tenantId }), l));
       if (res.request.state === 'awaiting_approval') {
         approvals.watch(res.request);
         listener(res.request);

@@ -1,4 +1,4 @@
-import { validateSubmission, SubmissionChecks } from './validate-submission';
+import { customerIndex, validateSubmission, SubmissionChecks } from './validate-submission';
 import { TenantResult } from '../tenant';
 import { testRequest } from '../../test/helpers/fixtures';
 
@@ -90,5 +90,21 @@ describe('validating a submission', () => {
   it('reports a bad tenant together with bad fields, in one answer', async () => {
     const r = await validateSubmission({ ...form, shortName: 'a' }, checks({ tenant: { status: 'not_found', input: GUID, message: 'Tenant not found' } }));
     expect(!r.ok && Object.keys(r.fieldErrors).sort()).toEqual(['msTenantId', 'shortName']);
+  });
+});
+
+describe('the customer index behind the duplicate checks', () => {
+  it('finds by short name and tenant whatever the case, the first entry winning, and follows appended entries', () => {
+    const list = [
+      { guid: 'g1', shortName: 'AcmeCo', msTenantId: 'AAAA0000-0000-4000-8000-000000000001' },
+      { guid: 'g2', shortName: 'acmeco', msTenantId: 'bbbb0000-0000-4000-8000-000000000002' },
+    ];
+    expect(customerIndex(list).byName.get('acmeco')?.guid).toBe('g1');
+    expect(customerIndex(list).byTenant.get('aaaa0000-0000-4000-8000-000000000001')?.guid).toBe('g1');
+    expect(customerIndex(list).byName.get('newco')).toBeUndefined();
+    list.push({ guid: 'g3', shortName: 'NewCo', msTenantId: 'cccc0000-0000-4000-8000-000000000003' });
+    expect(customerIndex(list).byName.get('newco')?.guid).toBe('g3');
+    // A new list (an entry taken out) is indexed afresh.
+    expect(customerIndex(list.filter((c) => c.guid !== 'g3')).byName.get('newco')).toBeUndefined();
   });
 });
