@@ -8,6 +8,7 @@
  *   npm run bench -- --scale smoke     seconds, tiny numbers (what npm test runs)
  *   BENCH_CPU_PROF=dir npm run bench   also writes the bot's CPU profiles (node --cpu-prof) to dir
  *   BENCH_HEAP_SNAPSHOT=dir …          and a heap snapshot of the bot with the load in flight
+ *   BENCH_BOT_NODE_OPTIONS='--max-old-space-size=192' …   the bot runs with these V8 flags
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,8 +32,9 @@ export interface Scale {
   warmup: number;
   /** Scenario 1: Live Platform step time (fast steps: deployments run while users click). */
   clickStepMs: number;
-  /** Scenario 2: `help` messages in all, sent by `users` at once. */
+  /** Scenario 2: `help` messages per round, sent by `users` at once; rounds alternate bot and echo bot. */
   helpMessages: number;
+  helpRounds: number;
   /** Scenario 3: deployments in flight at once, their step time (4 steps) and how many submit at once. */
   inflight: number;
   inflightStepMs: number;
@@ -53,6 +55,7 @@ const SCALES: Record<Scale['name'], Scale> = {
     warmup: 100,
     clickStepMs: 1000,
     helpMessages: 2000,
+    helpRounds: 3,
     inflight: 1000,
     inflightStepMs: 14_250,
     submitters: 50,
@@ -67,6 +70,7 @@ const SCALES: Record<Scale['name'], Scale> = {
     warmup: 4,
     clickStepMs: 100,
     helpMessages: 40,
+    helpRounds: 1,
     inflight: 12,
     inflightStepMs: 400,
     submitters: 4,
@@ -220,6 +224,8 @@ function botEnv(sandbox: BenchProcess, login: BenchProcess, scale: Scale, extra:
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     ENTRA_AUTHORITY: String(login.ready.url),
     LOG_FORMAT: 'json',
+    // An experiment's V8 flags for the bot (docs/benchmark.md), e.g. --max-old-space-size=192.
+    ...(process.env.BENCH_BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS } : {}),
     UMP_POLL_INTERVAL_MS: String(scale.pollMs),
     CARD_EDIT_MIN_INTERVAL_MS: String(scale.editIntervalMs),
     // The run's users click far more than a person would: the per-user limits would refuse them.
@@ -242,27 +248,44 @@ async function run(scale: Scale, log: (line: string) => void): Promise<BenchResu
     const serviceUrl = String(connector.ready.url);
 
     // --- The echo bot: scenarios 1 and 2 on the bare stack.
-    log('echo bot: clicks and messages…');
+    // --- Both bots up; each measured alone while the other idles.
+    log('echo bot and bot: warm-up…');
     const echoPort = await getFreePort();
     const echo = keep((await startServerProcess('echo', ENTRY.echo, {}, echoPort)).proc);
     const echoTarget = { url: `http://127.0.0.1:${echoPort}`, serviceUrl };
     await clickCreate(echoTarget, scale.users, scale.warmup, 'EW', 0);
     await sendHelp(echoTarget, scale.users, Math.ceil(scale.helpMessages / 10));
-    const echoHelp = await sendHelp(echoTarget, scale.users, scale.helpMessages);
-    const echoClicks = await clickCreate(echoTarget, scale.users, scale.clicks, 'EC', 0);
-    await echo.stop();
-
-    // --- The bot: scenario 2 (messages) on the warmed-up bot, then 1 (clicks while deployments run).
     const sandbox1 = keep(await startRole('sandbox', { stepMs: scale.clickStepMs }));
     const botPort = await getFreePort();
     const bot1 = keep((await startServerProcess('bot', ENTRY.bot, botEnv(sandbox1, login, scale), botPort, cpuProf)).proc);
     const botTarget = { url: `http://127.0.0.1:${botPort}`, serviceUrl };
-    // Warm-up: the form (scripts and customers cached), a few clicks, a few messages.
+    // Warm-up: the form (scripts and customers cached), a few clicks (finished before anything is
+    // measured, their cards included), a few messages.
     await postJson(`${botTarget.url}/api/messages`, personalMessage('new', { serviceUrl, user: benchUser(0) }));
     const warm = await clickCreate(botTarget, scale.users, scale.warmup, 'W', 0);
+    await waitForFinalCards(connector, [...warm.cards.keys()], 60_000 + 20 * scale.pollMs);
     await sendHelp(botTarget, scale.users, Math.ceil(scale.helpMessages / 10));
-    log('bot: messages…');
-    const botHelp = await sendHelp(botTarget, scale.users, scale.helpMessages);
+
+    // --- Scenario 2: rounds taken in turns, so a slow moment of the machine hits both alike.
+    log('messages, bot and echo bot in turns…');
+    const echoRounds: Awaited<ReturnType<typeof sendHelp>>[] = [];
+    const botRounds: Awaited<ReturnType<typeof sendHelp>>[] = [];
+    for (let round = 0; round < scale.helpRounds; round++) {
+      echoRounds.push(await sendHelp(echoTarget, scale.users, scale.helpMessages));
+      botRounds.push(await sendHelp(botTarget, scale.users, scale.helpMessages));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const echoHelp = { perSecond: median(echoRounds.map((r) => r.perSecond)), latencies: echoRounds.flatMap((r) => r.latencies), failures: 0 };
+    const botHelp = {
+      perSecond: median(botRounds.map((r) => r.perSecond)),
+      latencies: botRounds.flatMap((r) => r.latencies),
+      failures: botRounds.reduce((n, r) => n + r.failures, 0),
+    };
+
+    // --- Scenario 1: the echo bot, then the bot with deployments running.
+    log('echo bot: clicks…');
+    const echoClicks = await clickCreate(echoTarget, scale.users, scale.clicks, 'EC', 0);
+    await echo.stop();
     log('bot: clicks while deployments run…');
     const botClicks = await clickCreate(botTarget, scale.users, scale.clicks, 'C', scale.warmup);
     const clickNames = new Set([...warm.cards.values(), ...botClicks.cards.values()].map((c) => c.shortName));
@@ -355,7 +378,7 @@ async function run(scale: Scale, log: (line: string) => void): Promise<BenchResu
       date: new Date(started).toISOString(),
       scale: scale.name,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}` },
-      settings: { ...scale, logLevel: 'info' },
+      settings: { ...scale, logLevel: 'info', botNodeOptions: process.env.BENCH_BOT_NODE_OPTIONS ?? '' },
       click: {
         bot: clickBot,
         echo: clickEcho,

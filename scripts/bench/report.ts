@@ -123,7 +123,7 @@ export function renderMarkdown(r: BenchResults): string {
       `p50 ${r.click.ratioP50}×, p99 ${r.click.ratioP99}×`,
     ]),
     row([
-      `2. Message throughput (${s.helpMessages} × help, ${s.users} at once)`,
+      `2. Message throughput (${s.helpMessages} × help, ${s.users} at once; median of ${s.helpRounds} rounds, in turns with the echo bot)`,
       'messages/s',
       r.throughput.botPerSecond,
       r.throughput.echoPerSecond,
