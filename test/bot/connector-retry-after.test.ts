@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { DeliveryError } from '../../src/bot/messenger';
@@ -95,5 +96,23 @@ describe('Retry-After from the Bot Connector, on proactive sends (the card updat
     const to = testAddress({ serviceUrl: connector.url, conversationId: 'c3' });
     await expect(edge.messenger.say(to, { text: 'deployed' })).resolves.toEqual(expect.any(String));
     expect(connector.sent.map((c) => c.status)).toEqual([429, 201]);
+  });
+
+  it('keeps one connector client per connector for proactive sends, the Retry-After cap in it', async () => {
+    const made = jest.spyOn(ConfigurationBotFrameworkAuthentication.prototype, 'createConnectorFactory');
+    try {
+      const own = createTeamsEdge({ config: { bot: { anonymous: true, appId: '' } } as Config, logger, gate: async () => true });
+      const to = testAddress({ serviceUrl: connector.url, conversationId: 'c4' });
+      await own.messenger.post(to, card);
+      for (let i = 0; i < 5; i++) await own.messenger.update(to, 'm1', card);
+      await own.messenger.say(to, { text: 'deployed' });
+      expect(made).toHaveBeenCalledTimes(1);
+      expect(connector.sent.map((c) => c.kind)).toEqual(['send', 'edit', 'edit', 'edit', 'edit', 'edit', 'send']);
+      // The kept client still refuses to wait an hour.
+      connector.failNext(1, { ...failures.throttled(3600), method: 'PUT' });
+      await expect(own.messenger.update(to, 'm1', card)).rejects.toMatchObject({ status: 429, retryAfterMs: 3_600_000 });
+    } finally {
+      made.mockRestore();
+    }
   });
 });
