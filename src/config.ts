@@ -81,6 +81,8 @@ const EnvSchema = z.object({
   TENANT_UNVERIFIED_POLICY: withDefault(z.enum(['block', 'warn']), 'block'),
   TENANT_TIMEOUT_MS: withDefault(intMs(100), 3_000),
   DATA_DIR: withDefault(z.string(), './data'),
+  DATABASE_URL: opt(z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:5432/database')),
+  DATABASE_SCHEMA: opt(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'expected a PostgreSQL schema name (letters, digits, underscore)')),
   ENCRYPTION_KEY: opt(encryptionKey),
   ENCRYPTION_KEY_PREVIOUS: opt(
     z.string().transform((v, ctx) =>
@@ -188,6 +190,8 @@ export interface Config {
   umpPortalUrl?: string;
   tenant: { authority: string; unverifiedPolicy: 'block' | 'warn'; timeoutMs: number };
   dataDir: string;
+  /** DATABASE_URL / DATABASE_SCHEMA: PostgreSQL instead of the SQLite file in DATA_DIR. */
+  database?: { url: string; schema?: string };
   /** 32-byte key for secrets at rest; undefined only in dev mode (the dev runner provides one). */
   encryptionKey?: Buffer;
   /** ENCRYPTION_KEY_PREVIOUS: keys that still open what they sealed (rotation); the current key seals. */
@@ -277,6 +281,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     tenant: { authority: e.ENTRA_AUTHORITY.replace(/\/+$/, ''), unverifiedPolicy: e.TENANT_UNVERIFIED_POLICY, timeoutMs: e.TENANT_TIMEOUT_MS },
     dataDir: path.resolve(e.DATA_DIR),
+    ...(e.DATABASE_URL ? { database: { url: e.DATABASE_URL, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) } } : {}),
     encryptionKey: e.ENCRYPTION_KEY,
     previousEncryptionKeys: e.ENCRYPTION_KEY_PREVIOUS ?? [],
     devMode: e.DEV_MODE,

@@ -17,6 +17,7 @@ import { noticeEvent, pendingNotices } from './bot/requester-notices';
 import { createProvisioningService } from './provisioning/service';
 import { createSecretBox } from './provisioning/secret-box';
 import { openSqliteStore } from './provisioning/sqlite-store';
+import { openPostgresStore } from './provisioning/postgres-store';
 import { ProvisioningRequest } from './provisioning/request';
 import { createTenantLookup } from './tenant';
 import { createUmpClient } from './ump/client';
@@ -46,7 +47,11 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   if (!config.access.allowedTenants) logger.warn('dev mode without ALLOWED_TENANTS: users of any Teams tenant may use the bot');
   const key = config.encryptionKey ?? (config.devMode ? devOnlyKey(config.dataDir, logger) : undefined);
   if (!key) throw new Error('ENCRYPTION_KEY is required outside dev mode');
-  const store = openSqliteStore({ dataDir: config.dataDir, secretBox: createSecretBox(key, config.previousEncryptionKeys) });
+  const secretBox = createSecretBox(key, config.previousEncryptionKeys);
+  const store = config.database
+    ? await openPostgresStore({ url: config.database.url, schema: config.database.schema, secretBox, exclusive: true })
+    : openSqliteStore({ dataDir: config.dataDir, secretBox });
+  logger.info({ store: config.database ? 'postgresql' : 'sqlite', ...(config.database?.schema ? { schema: config.database.schema } : {}) }, 'store opened');
   const ump = config.ump
     ? createUmpClient({ ...config.ump, requestTimeoutMs: config.umpTimeouts.requestMs, createTimeoutMs: config.umpTimeouts.createMs, logger })
     : undefined;

@@ -11,8 +11,8 @@ import { ActiveShortNameConflict, RequestQuery, RequestStore, SecretValues } fro
  * are columns, the rest of the record is JSON validated by zod on the way out. Kysely is the query
  * layer; its PostgreSQL dialect runs on `pg`. See docs/storage.md.
  *
- * Not yet selectable by the bot: the runner's leases (one instance follows a request at a time)
- * come first, so that two instances can never both send a create.
+ * DATABASE_URL selects it. One instance per database for now (`exclusive`): the runner's leases
+ * (one instance follows a request at a time) come first, so that two can never both send a create.
  */
 
 interface RequestsTable {
@@ -97,6 +97,22 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /**
+   * This process is the only bot on the database: held with a session advisory lock on a connection
+   * of its own for as long as the store is open; a second instance is refused at open. Until the
+   * runner's leases let instances share requests, two would both follow (and create) the same ones.
+   */
+  exclusive?: boolean;
+}
+
+/** Another instance holds the database (PostgresStoreOptions.exclusive). */
+export class DatabaseInUseError extends Error {
+  constructor() {
+    super(
+      'Another bot instance is already using this database. Run one instance per database for now (several instances sharing one come with the runner’s leases: docs/storage.md), or give this one its own DATABASE_URL or DATABASE_SCHEMA.',
+    );
+    this.name = 'DatabaseInUseError';
+  }
 }
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -111,9 +127,16 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Req
   // An idle client losing its server (a restart) must not crash the process: the next query fails instead.
   pool.on('error', () => undefined);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  let holder: pg.PoolClient | undefined;
   try {
     await migrate(db, opts.schema);
+    if (opts.exclusive) {
+      holder = await pool.connect();
+      const got = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`ump-bot-instance:${opts.schema ?? ''}`]);
+      if (!got.rows[0]?.ok) throw new DatabaseInUseError();
+    }
   } catch (err) {
+    holder?.release();
     await db.destroy();
     throw err;
   }
@@ -284,6 +307,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Req
         .execute();
     },
     async close() {
+      // Ending the session releases the instance lock.
+      holder?.release(true);
       await db.destroy();
     },
   } satisfies RequestStore;
