@@ -439,11 +439,29 @@ async function run(scale: Scale, log: (line: string) => void): Promise<BenchResu
   }
 }
 
+const USAGE = `Usage: npm run bench -- [--scale full|smoke] [--out <dir>]
+
+  --scale full    the whole benchmark, about four minutes on 2 cores (default); writes bench/results/latest.*
+  --scale smoke   seconds, tiny numbers (what npm test runs); writes <out>/smoke.*
+  --out <dir>     where the JSON and Markdown go (default bench/results)
+
+  BENCH_CPU_PROF=<dir>         the bot's CPU profiles (node --cpu-prof)
+  BENCH_HEAP_SNAPSHOT=<dir>    a heap snapshot of the bot with the load in flight
+  BENCH_BOT_NODE_OPTIONS=...   V8 flags for the bot, e.g. --max-old-space-size=192`;
+
+/** A mistake in the command line: said in one line with the usage, no stack. */
+class UsageError extends Error {}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { scale: { type: 'string', default: 'full' }, out: { type: 'string' }, help: { type: 'boolean', default: false } } });
-  if (values.help) return void console.log('Usage: npm run bench -- [--scale full|smoke] [--out <dir>]   (BENCH_CPU_PROF=<dir> adds CPU profiles)');
+  let values: { scale?: string; out?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { scale: { type: 'string', default: 'full' }, out: { type: 'string' }, help: { type: 'boolean', default: false } } }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) return void console.log(USAGE);
   const scale = SCALES[values.scale as Scale['name']];
-  if (!scale) throw new Error(`--scale must be full or smoke, not ${values.scale}`);
+  if (!scale) throw new UsageError(`--scale must be full or smoke, not ${values.scale}`);
   const out = path.resolve(values.out ?? path.join(__dirname, '../../bench/results'));
   console.log('  building the bot as npm run build does…');
   buildForBench();
@@ -457,6 +475,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof UsageError) {
+    console.error(`${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
   console.error(err);
   process.exit(1);
 });

@@ -78,4 +78,20 @@ describe('the benchmark, smoke scale', () => {
     for (const heading of ['1. Click latency', '2. Message throughput', '3. Load', '4. Efficiency', '5. Cold start', '| Target |'])
       expect(markdown).toContain(heading);
   });
+
+  it('answers a wrong command line with what to fix and the usage, no stack trace', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/main.ts'), '--scale', 'huge'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout.on('data', (d) => (text += String(d)));
+    child.stderr.on('data', (d) => (text += String(d)));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(text).toContain('--scale must be full or smoke, not huge');
+    expect(text).toContain('Usage: npm run bench');
+    expect(text).not.toMatch(/\n\s+at /);
+  });
 });
