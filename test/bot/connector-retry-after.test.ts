@@ -1,13 +1,12 @@
-import { Writable } from 'node:stream';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Config } from '../../src/config';
-import { createLogger } from '../../src/logger';
 import { DeliveryError } from '../../src/bot/messenger';
 import { createTeamsEdge } from '../../src/bot/teams-adapter';
 import { personalMessage } from '../helpers/activities';
 import { startTestBot, type TestBot } from '../helpers/bot-harness';
 import { failures, startFakeConnector, type FakeConnector } from '../helpers/fake-connector';
 import { testAddress } from '../helpers/fixtures';
+import { captureLog } from '../helpers/sandbox-support';
 
 /**
  * botbuilder's own HTTP retry obeys a connector Retry-After on 429/503 for as long as it says (three
@@ -54,17 +53,8 @@ describe('Retry-After from the Bot Connector, in a turn', () => {
 
 describe('Retry-After from the Bot Connector, on proactive sends (the card updater, notices)', () => {
   let connector: FakeConnector;
-  const lines: string[] = [];
-  const logger = createLogger({
-    level: 'info',
-    pretty: false,
-    destination: new Writable({
-      write(chunk, _enc, cb) {
-        lines.push(...String(chunk).split('\n').filter(Boolean));
-        cb();
-      },
-    }),
-  });
+  const log = captureLog('info');
+  const logger = log.logger;
   const edge = createTeamsEdge({ config: { bot: { anonymous: true, appId: '' } } as Config, logger, gate: async () => true });
   const card = { type: 'AdaptiveCard' as const, version: '1.5', body: [{ type: 'TextBlock', text: 'deploying' }] };
 
@@ -81,7 +71,7 @@ describe('Retry-After from the Bot Connector, on proactive sends (the card updat
     expect(err).toBeInstanceOf(DeliveryError);
     expect(err).toMatchObject({ status: 429, retryAfterMs: 120_000 });
     expect(connector.sent.map((c) => [c.kind, c.status])).toEqual([['edit', 429]]);
-    expect(lines.some((l) => l.includes('"retryAfterMs":120000'))).toBe(true);
+    expect(log.text().includes('"retryAfterMs":120000')).toBe(true);
   });
 
   it('honours a Retry-After in milliseconds above the cap too (retry-after-ms)', async () => {

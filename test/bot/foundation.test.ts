@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { startFakeConnector, FakeConnector } from '../helpers/fake-connector';
-import { startTestBot, TestBot } from '../helpers/bot-harness';
+import { SIGNED_BOT_ENV, startTestBot, TestBot } from '../helpers/bot-harness';
 import { channelMention, conversationUpdateBotAdded, groupChatMention, personalMessage } from '../helpers/activities';
 
 function cardText(call: { body?: { attachments?: { content?: unknown }[] } }): string {
@@ -109,16 +109,11 @@ describe('the bot over HTTP, in anonymous mode', () => {
 
 describe('the bot with an app id configured', () => {
   it('refuses unsigned requests to /api/messages with 401', async () => {
-    const bot = await startTestBot({
-      MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555',
-      MICROSOFT_APP_PASSWORD: 'not-used-in-this-test',
-      MICROSOFT_APP_TENANT_ID: '66666666-7777-8888-9999-000000000000',
-      HOST: '127.0.0.1',
-    });
+    const bot = await startTestBot(SIGNED_BOT_ENV);
     try {
       const res = await bot.post(personalMessage('help', { serviceUrl: 'http://127.0.0.1:9/' }));
       expect(res.status).toBe(401);
-      expect(bot.logs.join('\n')).not.toContain('not-used-in-this-test');
+      expect(bot.logs.join('\n')).not.toContain(SIGNED_BOT_ENV.MICROSOFT_APP_PASSWORD);
     } finally {
       await bot.stop();
     }

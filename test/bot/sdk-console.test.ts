@@ -1,9 +1,8 @@
-import { Writable } from 'node:stream';
 import axios from 'axios';
-import { createLogger } from '../../src/logger';
 import { withSdkConsole } from '../../src/bot/teams-adapter';
 import { personalMessage } from '../helpers/activities';
-import { startTestBot } from '../helpers/bot-harness';
+import { SIGNED_BOT_ENV, startTestBot } from '../helpers/bot-harness';
+import { captureLog } from '../helpers/sandbox-support';
 
 /**
  * botbuilder's CloudAdapter prints every failed request with console.error, stack trace included,
@@ -25,12 +24,7 @@ describe('failed requests are logged by the bot, not printed by botbuilder', () 
   afterEach(() => jest.restoreAllMocks());
 
   it('an unsigned request to a bot with an app id: 401, one warn line without a stack, nothing on console.error', async () => {
-    const bot = await startTestBot({
-      MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555',
-      MICROSOFT_APP_PASSWORD: 'not-used-in-this-test',
-      MICROSOFT_APP_TENANT_ID: '66666666-7777-8888-9999-000000000000',
-      HOST: '127.0.0.1',
-    });
+    const bot = await startTestBot(SIGNED_BOT_ENV);
     try {
       const unsigned = await bot.post(personalMessage('help', { serviceUrl: 'http://127.0.0.1:9/' }));
       expect(unsigned.status).toBe(401);
@@ -69,29 +63,19 @@ describe('failed requests are logged by the bot, not printed by botbuilder', () 
   });
 
   it('whatever the SDK prints while it works for the bot goes to the structured log at warn, one line, no stack', async () => {
-    const lines: string[] = [];
-    const log = createLogger({
-      level: 'info',
-      pretty: false,
-      destination: new Writable({
-        write(chunk, _enc, cb) {
-          lines.push(...String(chunk).split('\n').filter(Boolean));
-          cb();
-        },
-      }),
-    });
-    await withSdkConsole(log, async () => {
+    const log = captureLog('info');
+    await withSdkConsole(log.logger, async () => {
       await Promise.resolve();
       console.error(new Error('The token has expired'));
       console.warn('BadRequest: Missing activity or activity type.');
     });
     expect(consoleError).not.toHaveBeenCalled();
     expect(consoleWarn).not.toHaveBeenCalled();
-    expect(parse(lines).map((l) => [l.level, l.sdk])).toEqual([
+    expect((log.lines() as Line[]).map((l) => [l.level, l.sdk])).toEqual([
       [40, 'Error: The token has expired'],
       [40, 'BadRequest: Missing activity or activity type.'],
     ]);
-    expect(lines.join('\n')).not.toMatch(/\n\s+at /);
+    expect(log.text()).not.toMatch(/\n\s+at /);
 
     // Outside the bot's calls the console is the console.
     console.error('not from the SDK');

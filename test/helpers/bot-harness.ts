@@ -22,6 +22,17 @@ export interface TestBot {
 /** A fixed, random-looking test key (config refuses trivially weak ones). */
 export const TEST_ENCRYPTION_KEY = 'JXa4kJB6d97urItPpPBWLVcwPTI8qb+djEEYgV320I8=';
 
+/**
+ * A bot with an app id, so Bot Framework authentication is on: unsigned requests get 401. The
+ * password is a dummy no request ever uses (the leak scan looks for it: test/leak-scan/secrets.ts).
+ */
+export const SIGNED_BOT_ENV = {
+  MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555',
+  MICROSOFT_APP_PASSWORD: 'not-used-in-this-test',
+  MICROSOFT_APP_TENANT_ID: '66666666-7777-8888-9999-000000000000',
+  HOST: '127.0.0.1',
+} as const;
+
 export interface TestBotOptions {
   /** Time as the bot sees it (limits that recover after a minute or an hour). */
   clock?: Clock;

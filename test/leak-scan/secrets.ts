@@ -34,7 +34,7 @@ export const KNOWN_SECRETS: readonly KnownSecret[] = [
   { name: 'carrier password of the store contract', value: 'Sup3r-Secret-Carrier-Pw', source: 'test/contracts/request-store.contract.ts' },
   { name: 'carrier password of the Playground commands suite', value: 'Pg-Carrier-Secret-1', source: 'test/e2e/playground-commands.test.ts' },
   { name: 'carrier password of the Playground Fix and resubmit', value: 'Pg-Carrier-Secret-2', source: 'test/e2e/playground-commands.test.ts' },
-  { name: 'MICROSOFT_APP_PASSWORD of the foundation suite', value: 'not-used-in-this-test', source: 'test/bot/foundation.test.ts' },
+  { name: 'MICROSOFT_APP_PASSWORD of the signed-mode tests', value: 'not-used-in-this-test', source: 'test/helpers/bot-harness.ts' },
   { name: "the Live Platform sandbox's client secret (UMP_CLIENT_SECRET)", value: SANDBOX_DEFAULTS.clientSecret },
   { name: 'TEST_ENCRYPTION_KEY (base64)', value: TEST_ENCRYPTION_KEY },
   { name: 'TEST_ENCRYPTION_KEY (hex)', value: Buffer.from(TEST_ENCRYPTION_KEY, 'base64').toString('hex') },
