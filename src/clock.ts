@@ -15,24 +15,28 @@ export interface Clock {
  */
 const sleepers = new WeakMap<AbortSignal, Set<() => void>>();
 
+/** The sleepers on `signal`, with the one listener that wakes them all when it aborts. */
+function sleepersOn(signal: AbortSignal): Set<() => void> {
+  const known = sleepers.get(signal);
+  if (known) return known;
+  const set = new Set<() => void>();
+  sleepers.set(signal, set);
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const wake of [...set]) wake();
+      set.clear();
+    },
+    { once: true },
+  );
+  return set;
+}
+
+/** Wakes `wake` when `signal` aborts; the returned function forgets it (the sleep ended first). */
 function onAbort(signal: AbortSignal, wake: () => void): () => void {
-  let set = sleepers.get(signal);
-  if (!set) {
-    const mine = new Set<() => void>();
-    set = mine;
-    sleepers.set(signal, mine);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const w of [...mine]) w();
-        mine.clear();
-      },
-      { once: true },
-    );
-  }
+  const set = sleepersOn(signal);
   set.add(wake);
-  const own = set;
-  return () => void own.delete(wake);
+  return () => void set.delete(wake);
 }
 
 export const systemClock: Clock = {
@@ -41,13 +45,13 @@ export const systemClock: Clock = {
     signal?.aborted
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          let forget = () => undefined as void;
           const timer = setTimeout(() => {
-            forget();
+            forget?.();
             resolve();
           }, ms);
-          if (signal)
-            forget = onAbort(signal, () => {
+          const forget =
+            signal &&
+            onAbort(signal, () => {
               clearTimeout(timer);
               resolve();
             });

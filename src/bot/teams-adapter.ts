@@ -335,16 +335,14 @@ class EdgeAdapter extends TeamsAdapter {
    * It comes from the adapter's own factory, so the Retry-After cap is in its pipeline.
    */
   connectorFor(serviceUrl: string, appId: string): Promise<ConnectorClient> {
-    let client = this.proactiveClients.get(serviceUrl);
-    if (!client) {
-      const made = this.botFrameworkAuthentication.createConnectorFactory(this.createClaimsIdentity(appId)).create(serviceUrl, undefined);
-      client = made;
-      made.catch(() => this.proactiveClients.delete(serviceUrl));
-      this.proactiveClients.set(serviceUrl, made);
-      // Bounded: a bot talks to a handful of regional connectors; anything beyond is evicted oldest first.
-      if (this.proactiveClients.size > 100) this.proactiveClients.delete(this.proactiveClients.keys().next().value!);
-    }
-    return client;
+    const kept = this.proactiveClients.get(serviceUrl);
+    if (kept) return kept;
+    const made = this.botFrameworkAuthentication.createConnectorFactory(this.createClaimsIdentity(appId)).create(serviceUrl, undefined);
+    made.catch(() => this.proactiveClients.delete(serviceUrl));
+    this.proactiveClients.set(serviceUrl, made);
+    // Bounded: a bot talks to a handful of regional connectors; anything beyond is evicted oldest first.
+    if (this.proactiveClients.size > 100) this.proactiveClients.delete(this.proactiveClients.keys().next().value!);
+    return made;
   }
 
   /**

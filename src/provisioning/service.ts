@@ -145,7 +145,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
   const submitBudget = deps.submitBudgetMs ?? SUBMIT_BUDGET_MS;
   const HOUR = 3_600_000;
   // The service's own writes (queue moves, cancels) tell the card updater like the runner's do.
-  const notifyingWriter = createRequestWriter({ store, clock, listener: listener });
+  const notifyingWriter = createRequestWriter({ store, clock, listener });
   const queue = createDeploymentQueue({
     maxConcurrent: deps.limits.maxConcurrentDeployments,
     writer: notifyingWriter,
@@ -155,7 +155,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     now: () => clock.now().getTime(),
   });
   const runner: DeploymentRunner | undefined = deps.ump
-    ? createDeploymentRunner({ store, ump: deps.ump, listener: listener, logger, clock, options: deps.runner, onSettled: (id) => queue.release(id) })
+    ? createDeploymentRunner({ store, ump: deps.ump, listener, logger, clock, options: deps.runner, onSettled: (id) => queue.release(id) })
     : undefined;
   let lastQueuedAt = 0;
   /** Queue order is the order of these stamps: strictly increasing, even within one millisecond. */

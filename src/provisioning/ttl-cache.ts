@@ -33,8 +33,5 @@ export function createTtlCache<T>(ttlMs: number, load: () => Promise<T>, now: ()
       if (value) value = { v: fn(value.v), at: value.at };
       if (inFlight) pending.push(fn);
     },
-    invalidate() {
-      value = undefined;
-    },
   };
 }
