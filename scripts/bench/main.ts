@@ -275,12 +275,13 @@ async function run(scale: Scale, log: (line: string) => void): Promise<BenchResu
       botRounds.push(await sendHelp(botTarget, scale.users, scale.helpMessages));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const echoHelp = { perSecond: median(echoRounds.map((r) => r.perSecond)), latencies: echoRounds.flatMap((r) => r.latencies), failures: 0 };
-    const botHelp = {
-      perSecond: median(botRounds.map((r) => r.perSecond)),
-      latencies: botRounds.flatMap((r) => r.latencies),
-      failures: botRounds.reduce((n, r) => n + r.failures, 0),
-    };
+    const overRounds = (rounds: typeof botRounds) => ({
+      perSecond: median(rounds.map((r) => r.perSecond)),
+      latencies: rounds.flatMap((r) => r.latencies),
+      failures: rounds.reduce((n, r) => n + r.failures, 0),
+    });
+    const echoHelp = overRounds(echoRounds);
+    const botHelp = overRounds(botRounds);
 
     // --- Scenario 1: the echo bot, then the bot with deployments running.
     log('echo bot: clicks…');
