@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod/v4';
 
@@ -83,6 +84,8 @@ const EnvSchema = z.object({
   DATA_DIR: withDefault(z.string(), './data'),
   DATABASE_URL: opt(z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:5432/database')),
   DATABASE_SCHEMA: opt(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'expected a PostgreSQL schema name (letters, digits, underscore)')),
+  INSTANCE_ID: opt(z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'expected letters, digits and . _ : - (at most 100), e.g. bot-1')),
+  LEASE_MS: withDefault(intMs(1_000), 30_000),
   ENCRYPTION_KEY: opt(encryptionKey),
   ENCRYPTION_KEY_PREVIOUS: opt(
     z.string().transform((v, ctx) =>
@@ -192,6 +195,8 @@ export interface Config {
   dataDir: string;
   /** DATABASE_URL / DATABASE_SCHEMA: PostgreSQL instead of the SQLite file in DATA_DIR. */
   database?: { url: string; schema?: string };
+  /** INSTANCE_ID (default the host name) and LEASE_MS: this instance's claim on the requests it follows. */
+  instance: { id: string; leaseMs: number };
   /** 32-byte key for secrets at rest; undefined only in dev mode (the dev runner provides one). */
   encryptionKey?: Buffer;
   /** ENCRYPTION_KEY_PREVIOUS: keys that still open what they sealed (rotation); the current key seals. */
@@ -282,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tenant: { authority: e.ENTRA_AUTHORITY.replace(/\/+$/, ''), unverifiedPolicy: e.TENANT_UNVERIFIED_POLICY, timeoutMs: e.TENANT_TIMEOUT_MS },
     dataDir: path.resolve(e.DATA_DIR),
     ...(e.DATABASE_URL ? { database: { url: e.DATABASE_URL, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) } } : {}),
+    instance: { id: e.INSTANCE_ID ?? os.hostname(), leaseMs: e.LEASE_MS },
     encryptionKey: e.ENCRYPTION_KEY,
     previousEncryptionKeys: e.ENCRYPTION_KEY_PREVIOUS ?? [],
     devMode: e.DEV_MODE,

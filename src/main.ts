@@ -19,6 +19,7 @@ import { createSecretBox } from './provisioning/secret-box';
 import { openSqliteStore } from './provisioning/sqlite-store';
 import { openPostgresStore } from './provisioning/postgres-store';
 import { ProvisioningRequest } from './provisioning/request';
+import { StoreUnavailableError } from './provisioning/store';
 import { createTenantLookup } from './tenant';
 import { createUmpClient } from './ump/client';
 import { cachedCheck, ReadinessCheck, ReadinessError, RunningServer, startServer } from './server';
@@ -49,7 +50,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   if (!key) throw new Error('ENCRYPTION_KEY is required outside dev mode');
   const secretBox = createSecretBox(key, config.previousEncryptionKeys);
   const store = config.database
-    ? await openPostgresStore({ url: config.database.url, schema: config.database.schema, secretBox, exclusive: true })
+    ? await openPostgresStore({ url: config.database.url, schema: config.database.schema, secretBox, instance: config.instance.id })
     : openSqliteStore({ dataDir: config.dataDir, secretBox });
   logger.info({ store: config.database ? 'postgresql' : 'sqlite', ...(config.database?.schema ? { schema: config.database.schema } : {}) }, 'store opened');
   const ump = config.ump
@@ -83,6 +84,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     access,
     limits: config.limits,
     approval: config.approval,
+    instance: config.instance,
     clock,
   });
   const card: RequestCard = (r, view = {}) => progressCard(service, r, { ...view, refreshUserIds: people.approverUserIds(), portalUrl: config.umpPortalUrl });
@@ -104,7 +106,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       check: () =>
         store.ping().catch((err) => {
           logger.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'readiness: the store cannot write');
-          throw new ReadinessError('not_writable');
+          throw new ReadinessError(err instanceof StoreUnavailableError ? 'unreachable' : 'not_writable');
         }),
     },
     {

@@ -27,8 +27,10 @@ describe('approvals (fake clock, real SQLite store)', () => {
     const writer = createRequestWriter({ store, clock, listener: () => undefined });
     const queue = createDeploymentQueue({
       maxConcurrent: 5,
+      store,
+      lease: { owner: 'test', ms: 60_000 },
       writer,
-      start: (id) => started.push(id),
+      start: (r) => started.push(r.id),
       onMoved: () => undefined,
       logger,
       now: () => clock.now().getTime(),

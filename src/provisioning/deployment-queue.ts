@@ -1,33 +1,41 @@
 import type { Logger } from '../logger';
 import type { ProvisioningRequest } from './request';
 import type { RequestWriter } from './request-writer';
+import type { Lease, RequestStore } from './store';
 
 /**
  * The queue in front of Live Platform: at most `maxConcurrent` requests talk to it at once (the
- * runner's states); the rest wait in state `queued` and start in the order they were queued
- * (`queuedAt`), which is stored, so a restart keeps every request in its place.
+ * runner's states), counted over every instance on the database; the rest wait in state `queued`
+ * and start in the order they were queued (`queuedAt`). The order and the count live in the store
+ * (`RequestStore.admit`), so a restart or a second instance keeps every request in its place.
  * A burst of fifty submits never becomes fifty simultaneous SBC deployments.
  */
 export interface DeploymentQueue {
-  /** A request in state `queued` (new, or found after a restart). Resolves once it was started or placed. */
+  /** A request in state `queued` (new, approved, found after a restart). Resolves once the queue was worked. */
   add(req: ProvisioningRequest): Promise<void>;
-  /** A request this process already follows in a runner state: it takes a place (restart). */
-  occupy(id: string): void;
-  /** Its runner loop ended in a final state: the place goes to the next in line. */
+  /** A place may have freed (a deployment ended): the next in line may start. */
   release(id: string): void;
   /** It left the queue without starting (cancelled); those behind it move up. */
-  remove(id: string): void;
+  remove(id: string): Promise<void>;
+  /** Starts what there is room for and re-reads the waiting line (the lease loop; another instance's change). */
+  pump(): Promise<void>;
+  /** Re-reads the waiting line without editing any card: the instance that moved the queue tells the cards. */
+  refresh(): Promise<void>;
   /** 1 for the next to start; undefined when not waiting. */
   position(id: string): number | undefined;
-  /** How many wait, and how many places are taken. */
-  stats(): { waiting: number; active: number; maxConcurrent: number };
+  /** How many wait (as last read), and the cap. */
+  stats(): { waiting: number; maxConcurrent: number };
 }
 
 export interface QueueDeps {
   maxConcurrent: number;
+  store: RequestStore;
+  /** Prepares the `queued → submitted` write and tells the card updater once it is written. */
   writer: RequestWriter;
-  /** Starts the runner on a request that was just moved to `submitted`. */
-  start(id: string): void;
+  /** This instance's lease: what it starts, it follows. */
+  lease: Lease;
+  /** Follows a request this instance just started (it holds its lease). */
+  start(req: ProvisioningRequest): void;
   /** The positions of these waiting requests changed (their cards show them). */
   onMoved(ids: readonly string[]): void;
   logger: Logger;
@@ -35,76 +43,66 @@ export interface QueueDeps {
 }
 
 export function createDeploymentQueue(deps: QueueDeps): DeploymentQueue {
-  const active = new Set<string>();
-  /** Waiting requests, in queue order. */
-  let waiting: { id: string; queuedAt: string }[] = [];
+  /** The waiting line as last read, in queue order. */
+  let waiting: string[] = [];
   let chain: Promise<void> = Promise.resolve();
+  let retry: NodeJS.Timeout | undefined;
 
-  function moved() {
-    if (waiting.length) deps.onMoved(waiting.map((w) => w.id));
+  async function readLine(): Promise<string[]> {
+    const queued = await deps.store.listByState(['queued']);
+    return queued.sort((a, b) => (a.queuedAt ?? a.createdAt).localeCompare(b.queuedAt ?? b.createdAt) || a.id.localeCompare(b.id)).map((r) => r.id);
   }
 
-  async function startNext(): Promise<void> {
-    let changed = false;
-    while (active.size < deps.maxConcurrent && waiting.length) {
-      const next = waiting.shift()!;
-      changed = true;
-      let started;
-      try {
-        started = await deps.writer.update(next.id, (r) =>
-          r.state === 'queued'
-            ? {
-                patch: { state: 'submitted' },
-                audit: { action: 'dequeued', detail: { waitedMs: Math.max(0, deps.now() - Date.parse(r.queuedAt ?? r.createdAt)) } },
-              }
-            : undefined,
-        );
-      } catch (err) {
-        // The store could not write: keep its place and try again shortly.
-        waiting.unshift(next);
-        setTimeout(() => void pump(), 1_000).unref();
-        throw err;
-      }
-      if (started) {
-        active.add(next.id);
-        deps.start(next.id);
-      }
+  /** Reads the line again; tells the cards whose place changed unless `silent`. */
+  async function reread(silent: boolean) {
+    const before = new Map(waiting.map((id, i) => [id, i]));
+    waiting = await readLine();
+    if (silent) return;
+    const moved = waiting.filter((id, i) => before.has(id) && before.get(id) !== i);
+    if (moved.length) deps.onMoved(moved);
+  }
+
+  async function startRoom(): Promise<void> {
+    const started = await deps.store.admit(deps.lease, deps.maxConcurrent, (r) =>
+      deps.writer.prepare(
+        r,
+        { state: 'submitted' },
+        { action: 'dequeued', detail: { waitedMs: Math.max(0, deps.now() - Date.parse(r.queuedAt ?? r.createdAt)) } },
+      ),
+    );
+    for (const r of started) {
+      deps.start(r);
+      deps.writer.told(r);
     }
-    if (changed) moved();
+    await reread(false);
   }
 
-  /** One pass at a time: two places freeing at once must not start the same request twice. */
-  function pump(): Promise<void> {
-    chain = chain.then(startNext).catch((err) => deps.logger.error({ err }, 'deployment queue: could not start the next request; it stays queued'));
+  /** One pass at a time in this process (the store serialises passes across instances). */
+  function run(pass: () => Promise<void>): Promise<void> {
+    chain = chain.then(pass).catch((err) => {
+      // The store could not be read or written: everything stays queued; try again shortly.
+      deps.logger.error({ err: { message: (err as Error).message } }, 'deployment queue: could not start the next request; it stays queued');
+      if (!retry) {
+        retry = setTimeout(() => {
+          retry = undefined;
+          void run(startRoom);
+        }, 1_000);
+        retry.unref();
+      }
+    });
     return chain;
   }
 
   return {
-    add(req) {
-      if (!active.has(req.id) && !waiting.some((w) => w.id === req.id)) {
-        const entry = { id: req.id, queuedAt: req.queuedAt ?? req.createdAt };
-        // Sorted insert: ISO times of one clock compare as strings.
-        const at = waiting.findIndex((w) => w.queuedAt > entry.queuedAt);
-        if (at === -1) waiting.push(entry);
-        else waiting.splice(at, 0, entry);
-      }
-      return pump();
-    },
-    occupy(id) {
-      active.add(id);
-    },
-    release(id) {
-      if (active.delete(id)) void pump();
-    },
-    remove(id) {
-      const before = waiting.length;
-      waiting = waiting.filter((w) => w.id !== id);
-      if (waiting.length !== before) moved();
-    },
+    add: () => run(startRoom),
+    release: () => void run(startRoom),
+    remove: () => run(() => reread(false)),
+    pump: () => run(startRoom),
+    refresh: () => run(() => reread(true)),
     position(id) {
-      const i = waiting.findIndex((w) => w.id === id);
+      const i = waiting.indexOf(id);
       return i === -1 ? undefined : i + 1;
     },
-    stats: () => ({ waiting: waiting.length, active: active.size, maxConcurrent: deps.maxConcurrent }),
+    stats: () => ({ waiting: waiting.length, maxConcurrent: deps.maxConcurrent }),
   };
 }

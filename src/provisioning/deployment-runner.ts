@@ -11,7 +11,7 @@ import { LivePlatformPort, RequestListener } from './ports';
 import { deployDeadline, Failure, ObservedStep, ProvisioningRequest, STATES } from './request';
 import { createRequestWriter } from './request-writer';
 import { toApiRequest } from './request-spec';
-import { RequestStore } from './store';
+import { LeaseLostError, RequestStore, StoreUnavailableError } from './store';
 
 export interface RunnerOptions {
   pollIntervalMs: number;
@@ -22,8 +22,8 @@ export interface RunnerOptions {
 export interface DeploymentRunner {
   /** Drives the request to a final state in the background; a second call for a running id is a no-op. */
   start(id: string): void;
-  /** Stops every loop at its next wait (bounded by graceMs). State stays in the store. */
-  stop(graceMs?: number): Promise<void>;
+  /** Stops every loop at its next wait (bounded by graceMs). State stays in the store. Resolves with the ids still busy (a create in flight). */
+  stop(graceMs?: number): Promise<string[]>;
 }
 
 export interface RunnerDeps {
@@ -35,6 +35,12 @@ export interface RunnerDeps {
   options: RunnerOptions;
   /** A loop ended with its request out of the runner's states (final, or gone): its place is free. */
   onSettled?(id: string): void;
+  /** This instance's lease id: every write needs its lease on the request (several instances, one database). */
+  leaseOwner?: string;
+  /** Whether this instance still holds `id`'s lease (the lease keeper's view); a loop ends when not. */
+  holds?(id: string): boolean;
+  /** A loop ended because another instance holds the lease now. */
+  onLost?(id: string): void;
 }
 
 /** What one loop knows while it follows a request. */
@@ -77,7 +83,7 @@ export function mergeSteps(previous: ObservedStep[], current: ProgressSnapshot['
 
 export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
   const { store, ump, logger, clock, options } = deps;
-  const writer = createRequestWriter({ store, clock, listener: deps.listener });
+  const writer = createRequestWriter({ store, clock, listener: deps.listener, leaseOwner: deps.leaseOwner });
   const loops = new Map<string, Promise<void>>();
   const stopController = new AbortController();
   // Every running deployment waits on this one signal; hundreds of listeners are expected.
@@ -237,7 +243,15 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
     const ctx: LoopContext = { transient: 0, secrets: [], secretsRead: false };
     let crashes = 0;
     let req: ProvisioningRequest | undefined;
+    let lost = false;
+    /** The request as last read: shown with the trouble when the database cannot even be written. */
+    let known: ProvisioningRequest | undefined;
+    let downShown = false;
     for (;;) {
+      if (deps.holds && !deps.holds(id)) {
+        lost = true;
+        break;
+      }
       try {
         req ??= await store.get(id);
         if (!req || !STATES[req.state].runnerWorks || stopController.signal.aborted) break;
@@ -245,19 +259,35 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
           ctx.secrets = Object.values(await store.secrets(id));
           ctx.secretsRead = true;
         }
+        known = req;
         const next = await step(req, ctx);
         crashes = 0;
+        downShown = false;
         // undefined: another writer won the race; re-read and decide again.
         req = next ?? (await store.get(id));
       } catch (err) {
+        if (err instanceof LeaseLostError) {
+          logger.warn({ requestId: id }, 'another instance follows this request now; this one stops');
+          lost = true;
+          break;
+        }
         crashes++;
         logger.error({ requestId: id, attempt: crashes, err: errSummary(err, ctx.secrets) }, 'deployment step failed; trying again');
-        await noteInternalError(id, err, ctx).catch(() => undefined);
-        await sleep(Math.min(60_000, options.pollIntervalMs * 2 ** Math.min(crashes, 10)));
+        await noteInternalError(id, err, ctx).catch(() => {
+          // The database is down: the card still says so (from the last read), once; nothing is stored until it is back.
+          if (known && err instanceof StoreUnavailableError && !downShown) {
+            downShown = true;
+            deps.listener({ ...known, ump: { ...known.ump, lastError: `The bot hit an internal problem (${internalReason(err)}).` } });
+          }
+        });
+        // A database outage is retried often enough that cards resume soon after it ends.
+        const cap = err instanceof StoreUnavailableError ? 10_000 : 60_000;
+        await sleep(Math.min(cap, options.pollIntervalMs * 2 ** Math.min(crashes, 10)));
         req = undefined;
       }
     }
-    if (!stopController.signal.aborted && (!req || !STATES[req.state].runnerWorks)) deps.onSettled?.(id);
+    if (lost) deps.onLost?.(id);
+    else if (!stopController.signal.aborted && (!req || !STATES[req.state].runnerWorks)) deps.onSettled?.(id);
   }
 
   /** Shows on the card that the bot itself is in trouble with this request (it keeps trying). */
@@ -282,6 +312,7 @@ export function createDeploymentRunner(deps: RunnerDeps): DeploymentRunner {
       stopController.abort();
       // A create call can take minutes; do not hold shutdown for it; a restart reconciles by name.
       await withDeadline(Promise.all(loops.values()), graceMs, () => undefined);
+      return [...loops.keys()];
     },
   };
 }
@@ -297,6 +328,7 @@ function internalReason(err: unknown): string {
   if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) return 'the database is busy';
   if (typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code)) return 'the database cannot be written';
   if ((err as Error)?.name === 'IllegalTransitionError') return 'an unexpected state change';
+  if (err instanceof StoreUnavailableError) return 'its database cannot be reached; it keeps trying and loses nothing';
   return 'an unexpected error';
 }
 

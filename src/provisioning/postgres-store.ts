@@ -1,52 +1,18 @@
-import { Kysely, PostgresDialect, sql, type Generated, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Generated } from 'kysely';
 import pg from 'pg';
-import { AuditEntry, holdsShortName, isTerminal, ProvisioningRequest, RequestSchema, RequestState } from './request';
+import { randomUUID } from 'node:crypto';
 import { SecretBox } from './secret-box';
-import { conversationRoot, requestConversations } from './access';
-import { ActiveShortNameConflict, RequestQuery, RequestStore, SecretValues } from './store';
+import { createSqlStore, SqlDialect, StoreSchema } from './sql-store';
+import { RequestStore, StoreUnavailableError } from './store';
 
 /**
- * The store on PostgreSQL (several instances, one database: issue 14). The same contract as the
- * embedded SQLite store (test/contracts/request-store.contract.ts), the same layout: queried fields
- * are columns, the rest of the record is JSON validated by zod on the way out. Kysely is the query
- * layer; its PostgreSQL dialect runs on `pg`. See docs/storage.md.
- *
- * DATABASE_URL selects it. One instance per database for now (`exclusive`): the runner's leases
- * (one instance follows a request at a time) come first, so that two can never both send a create.
+ * The store on PostgreSQL (several instances, one database). Its queries are the shared query
+ * layer's (sql-store.ts, Kysely on `pg`), so it keeps the same contract as the embedded SQLite store
+ * (test/contracts/request-store.contract.ts). What is PostgreSQL's own lives here: the migrations,
+ * the server's clock for leases, `FOR UPDATE SKIP LOCKED` and the advisory lock that make claims and
+ * admissions safe across instances, NOTIFY/LISTEN, the instance lock, and "database down" as an
+ * error that says so. See docs/storage.md and docs/operations.md.
  */
-
-interface RequestsTable {
-  id: string;
-  form_key: string;
-  state: string;
-  version: number;
-  short_name_lc: string;
-  holds_short_name: boolean;
-  requested_by: string;
-  record: string;
-  secrets: string | null;
-  created_at: string;
-  updated_at: string;
-  /** Insertion order, for ties in created_at (SQLite's rowid). */
-  seq: Generated<string>;
-}
-
-interface AuditTable {
-  seq: Generated<string>;
-  request_id: string;
-  at: string;
-  actor: string;
-  action: string;
-  detail: string | null;
-}
-
-interface Schema {
-  requests: RequestsTable;
-  audit: AuditTable;
-  request_places: { request_id: string; conversation: string };
-  health: { id: number; at: string };
-  schema_migrations: { version: number; applied_at: Generated<Date> };
-}
 
 /** Versioned, applied in order at start under an advisory lock: two instances starting together apply each once. */
 const MIGRATIONS: string[] = [
@@ -84,6 +50,11 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (conversation, request_id)
    );
    CREATE TABLE health (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);`,
+  // 2: the queue's order as a column, and leases: one instance follows a request at a time.
+  `ALTER TABLE requests ADD COLUMN queued_at TEXT, ADD COLUMN lease_owner TEXT, ADD COLUMN lease_until TIMESTAMPTZ;
+   UPDATE requests SET queued_at = record::json->>'queuedAt';
+   CREATE INDEX requests_queue ON requests(queued_at, seq) WHERE state = 'queued';
+   CREATE INDEX requests_lease ON requests(lease_owner) WHERE lease_owner IS NOT NULL;`,
 ];
 
 /** The schema version this build writes; a newer database refuses to open. */
@@ -98,20 +69,20 @@ export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
   poolSize?: number;
   /**
-   * This process is the only bot on the database: held with a session advisory lock on a connection
-   * of its own for as long as the store is open; a second instance is refused at open. Until the
-   * runner's leases let instances share requests, two would both follow (and create) the same ones.
+   * This instance's id (INSTANCE_ID), held with a session advisory lock on a connection of its own
+   * while the store is open: two running instances with one id would both think they hold the same
+   * leases, so the second is refused at open.
    */
-  exclusive?: boolean;
+  instance?: string;
 }
 
-/** Another instance holds the database (PostgresStoreOptions.exclusive). */
-export class DatabaseInUseError extends Error {
-  constructor() {
+/** Another running instance has the same id (PostgresStoreOptions.instance). */
+export class DuplicateInstanceError extends Error {
+  constructor(readonly instance: string) {
     super(
-      'Another bot instance is already using this database. Run one instance per database for now (several instances sharing one come with the runner’s leases: docs/storage.md), or give this one its own DATABASE_URL or DATABASE_SCHEMA.',
+      `Another bot instance with INSTANCE_ID '${instance}' is already running on this database. Give every instance its own INSTANCE_ID (the default is the host name), or stop the other one first.`,
     );
-    this.name = 'DatabaseInUseError';
+    this.name = 'DuplicateInstanceError';
   }
 }
 
@@ -126,195 +97,109 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Req
   });
   // An idle client losing its server (a restart) must not crash the process: the next query fails instead.
   pool.on('error', () => undefined);
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
   let holder: pg.PoolClient | undefined;
+  const instanceLock = `ump-bot-instance:${opts.schema ?? ''}:${opts.instance}`;
   try {
     await migrate(db, opts.schema);
-    if (opts.exclusive) {
+    if (opts.instance !== undefined) {
       holder = await pool.connect();
-      const got = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`ump-bot-instance:${opts.schema ?? ''}`]);
-      if (!got.rows[0]?.ok) throw new DatabaseInUseError();
+      const got = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [instanceLock]);
+      if (!got.rows[0]?.ok) throw new DuplicateInstanceError(opts.instance);
     }
   } catch (err) {
     holder?.release();
     await db.destroy();
     throw err;
   }
-  const box = opts.secretBox;
-  const parse = (row: { record: string } | undefined) => (row ? RequestSchema.parse(JSON.parse(row.record)) : undefined);
-
-  const writeAudit = (tx: Transaction<Schema>, requestId: string, a: Omit<AuditEntry, 'requestId'>) =>
-    tx
-      .insertInto('audit')
-      .values({ request_id: requestId, at: a.at, actor: a.actor, action: a.action, detail: a.detail ? JSON.stringify(a.detail) : null })
-      .execute();
-  const writePlaces = async (tx: Transaction<Schema>, r: ProvisioningRequest) => {
-    const places = requestConversations(r).map((conversation) => ({ request_id: r.id, conversation }));
-    if (places.length)
-      await tx
-        .insertInto('request_places')
-        .values(places)
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-  };
-
-  /** The partial unique index speaks PostgreSQL; callers get the domain's error. */
-  async function shortNameClash<T>(shortName: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
+  // The lock lives as long as its session: when PostgreSQL restarts it goes, and is taken again on a
+  // connection of its own once the server is back (an error here must not crash the process).
+  let relock: (() => void) | undefined;
+  holder?.on('error', () => {
+    holder?.release(true);
+    holder = undefined;
+    relock ??= keepConnection(opts, async (c) => {
+      const got = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [instanceLock]);
+      if (!got.rows[0]?.ok) throw new DuplicateInstanceError(opts.instance!);
+    });
+  });
+  /** Notices tell other instances of changes; one channel per schema, each store's own notices skipped by this token. */
+  const stopListening = new Set<() => void>();
+  const channel = `ump_requests:${opts.schema ?? ''}`;
+  const token = randomUUID();
+  const dialect: SqlDialect = {
+    bool: (value) => value,
+    now: () => sql<Date>`now()`,
+    until: (lease) => sql<Date>`now() + ${lease.ms} * interval '1 millisecond'`,
+    insertionOrder: sql`seq`,
+    rowLocks: true,
+    async lockQueue(tx) {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`ump-bot-queue:${opts.schema ?? ''}`}))`.execute(tx);
+    },
+    async notify(tx, id) {
+      await sql`SELECT pg_notify(${channel}, ${`${token}|${id}`})`.execute(tx);
+    },
+    isShortNameClash(err) {
       const e = err as { code?: string; constraint?: string };
-      if (e?.code === '23505' && e.constraint === 'requests_short_name_held') throw new ActiveShortNameConflict(shortName);
-      throw err;
-    }
-  }
+      return e?.code === '23505' && e.constraint === 'requests_short_name_held';
+    },
+  };
+  const store = createSqlStore(db, dialect, opts.secretBox);
 
-  return {
-    insert(req, secrets, audit) {
-      return shortNameClash(req.customer.shortName, () =>
-        db.transaction().execute(async (tx) => {
-          const inserted = await tx
-            .insertInto('requests')
-            .values({
-              id: req.id,
-              form_key: req.formKey,
-              state: req.state,
-              version: req.version,
-              short_name_lc: req.customer.shortName.toLowerCase(),
-              holds_short_name: holdsShortName(req.state),
-              requested_by: req.requestedBy.id,
-              record: JSON.stringify(req),
-              secrets: Object.keys(secrets).length && !isTerminal(req.state) ? box.seal(JSON.stringify(secrets)) : null,
-              created_at: req.createdAt,
-              updated_at: req.updatedAt,
-            })
-            .onConflict((oc) => oc.column('form_key').doNothing())
-            .returning('id')
-            .executeTakeFirst();
-          if (inserted) {
-            await writeAudit(tx, req.id, audit);
-            await writePlaces(tx, req);
-            return { request: req, created: true };
-          }
-          const first = await tx.selectFrom('requests').select('record').where('form_key', '=', req.formKey).executeTakeFirst();
-          return { request: parse(first)!, created: false };
-        }),
-      );
-    },
-    async get(id) {
-      return parse(await db.selectFrom('requests').select('record').where('id', '=', id).executeTakeFirst());
-    },
-    async getByFormKey(formKey) {
-      return parse(await db.selectFrom('requests').select('record').where('form_key', '=', formKey).executeTakeFirst());
-    },
-    async listByState(states: readonly RequestState[]) {
-      if (states.length === 0) return [];
-      const rows = await db
-        .selectFrom('requests')
-        .select('record')
-        .where('state', 'in', [...states])
-        .orderBy('created_at')
-        .orderBy('seq')
-        .execute();
-      return rows.map((r) => parse(r)!);
-    },
-    async findShortNameHolder(shortName) {
-      return parse(
-        await db
-          .selectFrom('requests')
-          .select('record')
-          .where('short_name_lc', '=', shortName.toLowerCase())
-          .where('holds_short_name', '=', true)
-          .executeTakeFirst(),
-      );
-    },
-    update(next, audit) {
-      return shortNameClash(next.customer.shortName, () =>
-        db.transaction().execute(async (tx) => {
-          const res = await tx
-            .updateTable('requests')
-            .set({
-              state: next.state,
-              version: next.version,
-              holds_short_name: holdsShortName(next.state),
-              record: JSON.stringify(next),
-              updated_at: next.updatedAt,
-              ...(isTerminal(next.state) ? { secrets: null } : {}),
-            })
-            .where('id', '=', next.id)
-            .where('version', '=', next.version - 1)
-            .executeTakeFirst();
-          if (Number(res.numUpdatedRows) !== 1) return false;
-          if (audit) await writeAudit(tx, next.id, audit);
-          await writePlaces(tx, next);
-          return true;
-        }),
-      );
-    },
-    async list(q: RequestQuery) {
-      if (q.states && q.states.length === 0) return [];
-      let query = db
-        .selectFrom('request_places as p')
-        .innerJoin('requests as r', 'r.id', 'p.request_id')
-        .select('r.record')
-        .where('p.conversation', '=', conversationRoot(q.conversation));
-      if (q.requestedBy) query = query.where('r.requested_by', '=', q.requestedBy);
-      if (q.states) query = query.where('r.state', 'in', [...q.states]);
-      const before = q.before;
-      if (before) {
-        query = query.where((eb) =>
-          eb.or([eb('r.created_at', '<', before.createdAt), eb.and([eb('r.created_at', '=', before.createdAt), eb('r.id', '<', before.id)])]),
-        );
-      }
-      const rows = await query.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(q.limit).execute();
-      return rows.map((r) => parse(r)!);
-    },
-    async findByShortName(shortName, limit) {
-      const rows = await db
-        .selectFrom('requests')
-        .select('record')
-        .where('short_name_lc', '=', shortName.toLowerCase())
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .execute();
-      return rows.map((r) => parse(r)!);
-    },
-    async requestTimesBy(actorId, sinceIso) {
-      const rows = await db
-        .selectFrom('requests')
-        .select('created_at')
-        .where('requested_by', '=', actorId)
-        .where('created_at', '>=', sinceIso)
-        .orderBy('created_at')
-        .execute();
-      return rows.map((r) => r.created_at);
-    },
-    async secrets(id) {
-      const row = await db.selectFrom('requests').select('secrets').where('id', '=', id).executeTakeFirst();
-      if (!row?.secrets) return {};
-      return JSON.parse(box.open(row.secrets)) as SecretValues;
-    },
-    async audit(id) {
-      const rows = await db.selectFrom('audit').select(['request_id', 'at', 'actor', 'action', 'detail']).where('request_id', '=', id).orderBy('seq').execute();
-      return rows.map((r) => ({ requestId: r.request_id, at: r.at, actor: r.actor, action: r.action, detail: r.detail ? JSON.parse(r.detail) : undefined }));
-    },
-    async ping() {
-      await db
-        .insertInto('health')
-        .values({ id: 1, at: new Date().toISOString() })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ at: (eb) => eb.ref('excluded.at') }))
-        .execute();
+  return unavailableWhenDown({
+    ...store,
+    watch(onChange) {
+      const stop = listen(opts, channel, (payload) => {
+        const [from, id] = payload.split('|');
+        if (from !== token && id) onChange(id);
+      });
+      stopListening.add(stop);
+      return () => {
+        stopListening.delete(stop);
+        stop();
+      };
     },
     async close() {
+      stopListening.forEach((stop) => stop());
       // Ending the session releases the instance lock.
       holder?.release(true);
-      await db.destroy();
+      relock?.();
+      await store.close();
     },
-  } satisfies RequestStore;
+  } satisfies RequestStore);
 }
 
-async function migrate(db: Kysely<Schema>, schema: string | undefined): Promise<void> {
+/** Connection-level failures (refused, reset, server shutting down or starting): the database is down, not the request wrong. */
+const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  if (typeof e?.code === 'string' && (DOWN_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  return (
+    typeof e?.message === 'string' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(e.message)
+  );
+}
+
+/** Every async method of the store: a connection failure becomes StoreUnavailableError, which says what happened and what to do. */
+function unavailableWhenDown(store: RequestStore): RequestStore {
+  const wrapped = { ...store };
+  for (const key of Object.keys(store) as (keyof RequestStore)[]) {
+    if (key === 'watch') continue;
+    const fn = store[key] as (...args: unknown[]) => Promise<unknown>;
+    (wrapped as Record<string, unknown>)[key] = async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        if (isConnectionError(err)) throw new StoreUnavailableError((err as { code?: string }).code);
+        throw err;
+      }
+    };
+  }
+  return wrapped;
+}
+
+async function migrate(store: Kysely<StoreSchema>, schema: string | undefined): Promise<void> {
+  const db = store.withTables<{ schema_migrations: { version: number; applied_at: Generated<Date> } }>();
   await db.transaction().execute(async (tx) => {
     // One instance migrates at a time; the others wait here, then find nothing left to do.
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`ump-bot-migrations:${schema ?? ''}`}))`.execute(tx);
@@ -336,4 +221,50 @@ async function migrate(db: Kysely<Schema>, schema: string | undefined): Promise<
         .execute();
     }
   });
+}
+
+/**
+ * A connection of its own, opened again a second after it drops (PostgreSQL restarted) or after
+ * `onOpen` fails; `onOpen` runs on every new connection. Ends with the returned stop.
+ */
+function keepConnection(opts: PostgresStoreOptions, onOpen: (c: pg.Client) => Promise<unknown>, onNotice?: (msg: pg.Notification) => void): () => void {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = () => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: opts.url, ...(opts.schema ? { options: `-c search_path=${quoteIdent(opts.schema)}` } : {}) });
+    client = c;
+    let again = false;
+    const reconnect = () => {
+      if (again || stopped) return;
+      again = true;
+      c.end().catch(() => undefined);
+      retry = setTimeout(connect, 1_000);
+      retry.unref();
+    };
+    c.on('error', reconnect);
+    c.on('end', reconnect);
+    if (onNotice) c.on('notification', onNotice);
+    c.connect()
+      .then(() => onOpen(c))
+      .catch(reconnect);
+  };
+  connect();
+  return () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    client?.end().catch(() => undefined);
+  };
+}
+
+/** LISTEN on a connection of its own: a notice lost while it reconnects is covered by the lease loop's periodic look. */
+function listen(opts: PostgresStoreOptions, channel: string, onPayload: (payload: string) => void): () => void {
+  return keepConnection(
+    opts,
+    (c) => c.query(`LISTEN ${quoteIdent(channel)}`),
+    (msg) => {
+      if (msg.channel === channel && msg.payload) onPayload(msg.payload);
+    },
+  );
 }

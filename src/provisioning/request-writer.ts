@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { RequestListener } from './ports';
-import { canTransition, isTerminal, ProvisioningRequest, RequestState } from './request';
+import { AuditEntry, canTransition, isTerminal, ProvisioningRequest, RequestState } from './request';
 import type { RequestStore } from './store';
 
 export interface AuditNote {
@@ -11,6 +11,14 @@ export interface AuditNote {
 }
 
 export interface RequestWriter {
+  /** The version `commit` would write, and its trail entry, without writing (the store's admit writes it). */
+  prepare(
+    prev: ProvisioningRequest,
+    patch: Partial<ProvisioningRequest>,
+    audit: AuditNote,
+  ): { next: ProvisioningRequest; audit: Omit<AuditEntry, 'requestId'> };
+  /** Tells the listener of a version written elsewhere (admit). */
+  told(next: ProvisioningRequest): void;
   /**
    * One guarded write of `prev` with `patch`: checks the transition against the state table, stamps
    * the version, the time and (for a final state) `finishedAt`, tells the listener. Returns the
@@ -40,22 +48,42 @@ export class IllegalTransitionError extends Error {
 
 const MAX_RACES = 5;
 
-export function createRequestWriter(deps: { store: RequestStore; clock: Clock; listener: RequestListener }): RequestWriter {
-  const { store, clock } = deps;
+export interface WriterDeps {
+  store: RequestStore;
+  clock: Clock;
+  listener: RequestListener;
+  /** The runner's writer: every write needs this instance's lease on the request (LeaseLostError otherwise). */
+  leaseOwner?: string;
+}
 
-  async function commit(prev: ProvisioningRequest, patch: Partial<ProvisioningRequest>, audit?: AuditNote) {
+export function createRequestWriter(deps: WriterDeps): RequestWriter {
+  const { store, clock } = deps;
+  const guard = deps.leaseOwner !== undefined ? { leaseOwner: deps.leaseOwner } : undefined;
+
+  function prepare(prev: ProvisioningRequest, patch: Partial<ProvisioningRequest>) {
     const nextState: RequestState = patch.state ?? prev.state;
     if (nextState !== prev.state && !canTransition(prev.state, nextState)) throw new IllegalTransitionError(prev.id, prev.state, nextState);
     const now = clock.now().toISOString();
     const next: ProvisioningRequest = { ...prev, ...patch, version: prev.version + 1, updatedAt: now };
     if (isTerminal(next.state) && !next.finishedAt) next.finishedAt = now;
-    const ok = await store.update(next, audit ? { at: now, actor: audit.actor ?? 'system', action: audit.action, detail: audit.detail } : undefined);
+    return { next, now };
+  }
+  const entry = (now: string, audit: AuditNote) => ({ at: now, actor: audit.actor ?? 'system', action: audit.action, detail: audit.detail });
+
+  async function commit(prev: ProvisioningRequest, patch: Partial<ProvisioningRequest>, audit?: AuditNote) {
+    const { next, now } = prepare(prev, patch);
+    const ok = await store.update(next, audit ? entry(now, audit) : undefined, guard);
     if (!ok) return undefined;
     deps.listener(next);
     return next;
   }
 
   return {
+    prepare(prev, patch, audit) {
+      const { next, now } = prepare(prev, patch);
+      return { next, audit: entry(now, audit) };
+    },
+    told: (next) => deps.listener(next),
     commit,
     async update(id, change) {
       for (let race = 0; race < MAX_RACES; race++) {

@@ -13,11 +13,12 @@ import { createDeploymentRunner, DeploymentRunner, RunnerOptions } from './deplo
 import { Clock, systemClock } from '../clock';
 import { LivePlatformPort, RequestListener, TenantPort } from './ports';
 import { createRequestWriter } from './request-writer';
-import { Actor, AuditEntry, ProvisioningRequest, statesWhere, STATES } from './request';
+import { Actor, AuditEntry, ProvisioningRequest, STATES } from './request';
 import type { AccessPolicy } from './access';
 import { createDeploymentQueue } from './deployment-queue';
 import { formatWait, retryAfterOf } from './rate-limit';
-import { ActiveShortNameConflict, RequestQuery, RequestStore } from './store';
+import { ActiveShortNameConflict, Lease, RequestQuery, RequestStore } from './store';
+import { createLeaseKeeper } from './lease-keeper';
 import { createTtlCache } from './ttl-cache';
 import { withDeadline } from '../deadline';
 
@@ -109,6 +110,8 @@ export interface ServiceDeps {
   approval: ApprovalSettings;
   /** Queued requests whose place changed (their cards show it). */
   onQueueMoved?(ids: readonly string[]): void;
+  /** This instance on the database: its lease id and lease time (several instances: docs/operations.md). */
+  instance?: { id: string; leaseMs: number };
   /**
    * How long a submit's look-ups (scripts, customers, tenant; all at once) may take in all before it
    * relies on Live Platform's own checks: the invoke answer must come within Teams' 5 s.
@@ -127,13 +130,21 @@ export function newRequestId(): string {
 /** The submit's look-ups in all: Teams shows an error after 5 s, and the turn needs time around them. */
 export const SUBMIT_BUDGET_MS = 3_000;
 
+/** How long an instance's claim on a request lasts without a renewal (LEASE_MS). */
+export const DEFAULT_LEASE_MS = 30_000;
+
 export const NOT_CONFIGURED_MESSAGE = `Live Platform is not configured for this bot, so customers cannot be created yet. Ask the bot administrator to set ${UMP_KEYS_TEXT}.`;
 
 export function createProvisioningService(deps: ServiceDeps): ProvisioningService {
   const clock = deps.clock ?? systemClock;
   const { store, logger } = deps;
-  /** Every change goes to the card updater; one that ends a request with nothing created frees its name in the cached list. */
+  /**
+   * Every change goes to the card updater; one that ends a request with nothing created frees its
+   * name in the cached list. A request in a runner state is shown only by the instance that follows
+   * it (its lease), so each card has one writer and the per-conversation pacing holds.
+   */
   const listener: RequestListener = (r) => {
+    if (STATES[r.state].runnerWorks && !keeper.holds(r.id)) return;
     if (endedWithNothingCreated(r)) {
       const pending = `pending:${r.id}`;
       customers.amend((l) => (l.customers.some((c) => c.guid === pending) ? { ...l, customers: l.customers.filter((c) => c.guid !== pending) } : l));
@@ -146,17 +157,57 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
   const HOUR = 3_600_000;
   // The service's own writes (queue moves, cancels) tell the card updater like the runner's do.
   const notifyingWriter = createRequestWriter({ store, clock, listener });
+  const lease: Lease = { owner: deps.instance?.id ?? 'local', ms: deps.instance?.leaseMs ?? DEFAULT_LEASE_MS };
+  /** Follows a request this instance holds the lease of (claimed, or admitted here). */
+  const follow = (r: ProvisioningRequest) => {
+    keeper.hold(r.id);
+    runner?.start(r.id);
+  };
   const queue = createDeploymentQueue({
     maxConcurrent: deps.limits.maxConcurrentDeployments,
+    store,
     writer: notifyingWriter,
-    start: (id) => runner?.start(id),
+    lease,
+    start: follow,
     onMoved: (ids) => deps.onQueueMoved?.(ids),
     logger,
     now: () => clock.now().getTime(),
   });
   const runner: DeploymentRunner | undefined = deps.ump
-    ? createDeploymentRunner({ store, ump: deps.ump, listener, logger, clock, options: deps.runner, onSettled: (id) => queue.release(id) })
+    ? createDeploymentRunner({
+        store,
+        ump: deps.ump,
+        listener,
+        logger,
+        clock,
+        options: deps.runner,
+        leaseOwner: lease.owner,
+        holds: (id) => keeper.holds(id),
+        onSettled: (id) => {
+          keeper.forget(id);
+          queue.release(id);
+        },
+        onLost: (id) => keeper.forget(id),
+      })
     : undefined;
+  const keeper = createLeaseKeeper({
+    store,
+    lease,
+    logger,
+    follow: (r) => {
+      // Taken over (or found at start): the card shows where it stands now, from this instance.
+      listener(r);
+      follow(r);
+    },
+    onLost: () => undefined,
+    async onBeat(reason) {
+      // Another instance may have freed a place or moved the queue; approvals made there are watched here too.
+      if (!runner) return;
+      if (reason === 'notice') await queue.refresh();
+      await queue.pump();
+      for (const r of await store.listByState(['awaiting_approval'])) approvals.watch(r);
+    },
+  });
   let lastQueuedAt = 0;
   /** Queue order is the order of these stamps: strictly increasing, even within one millisecond. */
   const queueStamp = () => {
@@ -382,7 +433,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
         };
       });
       if (done) {
-        queue.remove(id);
+        await queue.remove(id);
         logger.info({ requestId: id, by: by.id }, 'request cancelled');
         return { kind: 'cancelled', request: done };
       }
@@ -429,30 +480,27 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
 
     async resumeUnfinished() {
       if (!runner) return 0;
-      const unfinished = await store.listByState(statesWhere((s) => !s.terminal));
-      // Places first (those already with Live Platform), then the queue in its stored order.
+      // Those with Live Platform first: every one nobody follows (this instance's own from before a
+      // restart, a stopped instance's) is claimed and followed here; the rest stay with their instance.
+      await keeper.start();
+      const unfinished = await store.listByState(['awaiting_approval', 'queued']);
       for (const r of unfinished) {
-        if (!STATES[r.state].runnerWorks) continue;
-        queue.occupy(r.id);
-        listener(r);
-        runner.start(r.id);
+        if (r.state === 'awaiting_approval') approvals.watch(r);
       }
-      for (const r of unfinished) {
-        if (r.state === 'awaiting_approval') {
-          listener(r);
-          approvals.watch(r);
-        }
-        if (r.state !== 'queued') continue;
-        listener(r);
-        await queue.add(r);
-      }
-      if (unfinished.length) logger.info({ count: unfinished.length }, 'resumed unfinished requests');
-      return unfinished.length;
+      await queue.refresh();
+      for (const r of unfinished) listener(r);
+      await queue.pump();
+      const followed = keeper.size();
+      const count = unfinished.length + followed;
+      if (count) logger.info({ count, followed, instance: lease.owner }, 'resumed unfinished requests');
+      return count;
     },
 
     async stop() {
       approvals.stop();
-      await runner?.stop();
+      const busy = (await runner?.stop()) ?? [];
+      // Leases of requests not mid-create are given up: another instance takes them at once.
+      await keeper.stop(busy);
     },
   };
 }

@@ -53,6 +53,12 @@ describe('the SQLite store on disk', () => {
     await expect(store.secrets(r.id)).rejects.toThrow();
   });
 
+  it('closes the file even when nothing was queried, leaving no write-ahead log behind', async () => {
+    await store.close();
+    expect(fs.readdirSync(dir)).toEqual(['requests.sqlite']);
+    await store.close(); // a second close is harmless
+  });
+
   it('refuses a database written by a newer version of the bot', async () => {
     await store.close();
     const db = new Database(path.join(dir, 'requests.sqlite'));

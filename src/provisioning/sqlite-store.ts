@@ -1,15 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AuditEntry, holdsShortName, isTerminal, ProvisioningRequest, RequestSchema, RequestState, statesWhere } from './request';
+import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { RequestSchema, statesWhere } from './request';
 import { upgradeAddress } from './conversation-address';
 import { SecretBox } from './secret-box';
-import { conversationRoot, requestConversations } from './access';
-import { ActiveShortNameConflict, RequestQuery, RequestStore, SecretValues } from './store';
+import { requestConversations } from './access';
+import { RequestStore } from './store';
+import { createSqlStore, SqlDialect, StoreSchema } from './sql-store';
 
 /**
- * The embedded store (SQLite in DATA_DIR). Queried fields are columns; the rest of the record is
- * JSON validated by zod on the way out, so adding a field is not a migration. See docs/storage.md.
+ * The embedded store (SQLite in DATA_DIR), the default. Queried fields are columns; the rest of the
+ * record is JSON validated by zod on the way out, so adding a field is not a migration. Its queries
+ * are the shared query layer's (sql-store.ts, Kysely on better-sqlite3), the same as PostgreSQL's;
+ * what is SQLite's own lives here: the migrations, the pragmas, and one process as the only owner
+ * of every lease. See docs/storage.md.
  *
  * Columns derived from the state table (`holds_short_name`) are written from it on every insert
  * and update, so adding a state never needs the index to change.
@@ -80,6 +85,13 @@ const MIGRATIONS: Migration[] = [
   },
   // 6: a row /readyz writes, so "ready" means the store can write, not only read.
   `CREATE TABLE health (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);`,
+  // 7: the queue's order as a column, and leases (the same store API as PostgreSQL's; here this
+  // process is the only owner, so a claim only ever finds its own or a previous run's requests).
+  `ALTER TABLE requests ADD COLUMN queued_at TEXT;
+   ALTER TABLE requests ADD COLUMN lease_owner TEXT;
+   ALTER TABLE requests ADD COLUMN lease_until TEXT;
+   UPDATE requests SET queued_at = json_extract(record, '$.queuedAt');
+   CREATE INDEX requests_queue ON requests(queued_at) WHERE state = 'queued';`,
 ];
 
 /** The schema version this build writes; a newer database refuses to open. */
@@ -100,156 +112,54 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
   // Deleted secrets are overwritten on disk, not left in free pages.
   db.pragma('secure_delete = ON');
   migrate(db, opts.dataDir);
-  const box = opts.secretBox;
-  const parse = (row: Row | undefined) => (row ? RequestSchema.parse(JSON.parse(row.record)) : undefined);
-  const held = (state: RequestState) => (holdsShortName(state) ? 1 : 0);
-
-  const insertReq = db.prepare(
-    `INSERT INTO requests (id, form_key, state, version, short_name_lc, holds_short_name, requested_by, record, secrets, created_at, updated_at)
-     VALUES (@id, @formKey, @state, @version, @shortNameLc, @held, @requestedBy, @record, @secrets, @createdAt, @updatedAt)
-     ON CONFLICT(form_key) DO NOTHING`,
-  );
-  const insertAudit = db.prepare(`INSERT INTO audit (request_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)`);
-  const byId = db.prepare(`SELECT record FROM requests WHERE id = ?`);
-  const byFormKey = db.prepare(`SELECT record FROM requests WHERE form_key = ?`);
-  // Asked on every submit: prepared once.
-  const shortNameHolder = db.prepare(`SELECT record FROM requests WHERE short_name_lc = ? AND holds_short_name = 1 LIMIT 1`);
-  const updateReq = db.prepare(
-    `UPDATE requests SET state = @state, version = @version, holds_short_name = @held, record = @record, updated_at = @updatedAt,
-            secrets = CASE WHEN @terminal = 1 THEN NULL ELSE secrets END
-     WHERE id = @id AND version = @version - 1`,
-  );
-  const secretsOf = db.prepare(`SELECT secrets FROM requests WHERE id = ?`);
-  const timesBy = db.prepare(`SELECT created_at FROM requests WHERE requested_by = ? AND created_at >= ? ORDER BY created_at`);
-  const auditOf = db.prepare(`SELECT request_id, at, actor, action, detail FROM audit WHERE request_id = ? ORDER BY seq`);
-  const writeHealth = db.prepare(`INSERT INTO health (id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at`);
-  const insertPlace = db.prepare(`INSERT OR IGNORE INTO request_places (request_id, conversation) VALUES (?, ?)`);
-  const writePlaces = (r: ProvisioningRequest) => {
-    for (const c of requestConversations(r)) insertPlace.run(r.id, c);
-  };
-  const byShortName = db.prepare(`SELECT record FROM requests WHERE short_name_lc = ? ORDER BY created_at DESC, id DESC LIMIT ?`);
-  const writeAudit = (requestId: string, a: Omit<AuditEntry, 'requestId'>) =>
-    insertAudit.run(requestId, a.at, a.actor, a.action, a.detail ? JSON.stringify(a.detail) : null);
-
-  /** The partial unique index speaks SQLite; callers get the domain's error. */
-  function shortNameClash<T>(shortName: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
+  // One process per file: a lease found at open is a previous run's, and this run follows its requests at once.
+  db.exec(`UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL`);
+  const dialect: SqlDialect = {
+    bool: (value) => (value ? 1 : 0),
+    now: () => new Date().toISOString(),
+    until: (lease) => new Date(Date.now() + lease.ms).toISOString(),
+    insertionOrder: sql`rowid`,
+    // One process, one connection: Kysely's SQLite driver runs one transaction at a time.
+    rowLocks: false,
+    lockQueue: async () => undefined,
+    notify: async () => undefined,
+    isShortNameClash(err) {
       // Checked by shape: better-sqlite3's error class may come from another realm (test runners).
       const e = err as { code?: string; message?: string };
-      if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /short_name/.test(e.message ?? '')) throw new ActiveShortNameConflict(shortName);
-      throw err;
-    }
-  }
-
-  const insertTx = db.transaction((req: ProvisioningRequest, secrets: SecretValues, audit: Omit<AuditEntry, 'requestId'>) => {
-    const info = insertReq.run({
-      id: req.id,
-      formKey: req.formKey,
-      state: req.state,
-      version: req.version,
-      shortNameLc: req.customer.shortName.toLowerCase(),
-      held: held(req.state),
-      requestedBy: req.requestedBy.id,
-      record: JSON.stringify(req),
-      secrets: Object.keys(secrets).length && !isTerminal(req.state) ? box.seal(JSON.stringify(secrets)) : null,
-      createdAt: req.createdAt,
-      updatedAt: req.updatedAt,
-    });
-    if (info.changes === 1) {
-      writeAudit(req.id, audit);
-      writePlaces(req);
-      return { request: req, created: true };
-    }
-    return { request: parse(byFormKey.get(req.formKey) as Row)!, created: false };
-  });
-
-  const updateTx = db.transaction((next: ProvisioningRequest, audit?: Omit<AuditEntry, 'requestId'>) => {
-    const info = updateReq.run({
-      id: next.id,
-      state: next.state,
-      version: next.version,
-      held: held(next.state),
-      terminal: isTerminal(next.state) ? 1 : 0,
-      record: JSON.stringify(next),
-      updatedAt: next.updatedAt,
-    });
-    if (info.changes !== 1) return false;
-    if (audit) writeAudit(next.id, audit);
-    writePlaces(next);
-    return true;
-  });
-
+      return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /short_name/.test(e.message ?? '');
+    },
+  };
+  const store = createSqlStore(new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: preparedOnce(db) }) }), dialect, opts.secretBox);
   return {
-    async insert(req, secrets, audit) {
-      return shortNameClash(req.customer.shortName, () => insertTx(req, secrets, audit));
-    },
-    async get(id) {
-      return parse(byId.get(id) as Row | undefined);
-    },
-    async getByFormKey(formKey) {
-      return parse(byFormKey.get(formKey) as Row | undefined);
-    },
-    async listByState(states: readonly RequestState[]) {
-      if (states.length === 0) return [];
-      const rows = db
-        .prepare(`SELECT record FROM requests WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY created_at, rowid`)
-        .all(...states) as Row[];
-      return rows.map((r) => parse(r)!);
-    },
-    async findShortNameHolder(shortName) {
-      return parse(shortNameHolder.get(shortName.toLowerCase()) as Row | undefined);
-    },
-    async update(next, audit) {
-      return shortNameClash(next.customer.shortName, () => updateTx(next, audit));
-    },
-    async list(q: RequestQuery) {
-      const where = ['p.conversation = ?'];
-      const args: unknown[] = [conversationRoot(q.conversation)];
-      if (q.requestedBy) {
-        where.push('r.requested_by = ?');
-        args.push(q.requestedBy);
-      }
-      if (q.states) {
-        if (q.states.length === 0) return [];
-        where.push(`r.state IN (${q.states.map(() => '?').join(',')})`);
-        args.push(...q.states);
-      }
-      if (q.before) {
-        where.push('(r.created_at < ? OR (r.created_at = ? AND r.id < ?))');
-        args.push(q.before.createdAt, q.before.createdAt, q.before.id);
-      }
-      const rows = db
-        .prepare(
-          `SELECT r.record FROM request_places p JOIN requests r ON r.id = p.request_id
-           WHERE ${where.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT ?`,
-        )
-        .all(...args, q.limit) as Row[];
-      return rows.map((r) => parse(r)!);
-    },
-    async findByShortName(shortName, limit) {
-      return (byShortName.all(shortName.toLowerCase(), limit) as Row[]).map((r) => parse(r)!);
-    },
-    async requestTimesBy(actorId, sinceIso) {
-      return (timesBy.all(actorId, sinceIso) as { created_at: string }[]).map((r) => r.created_at);
-    },
-    async secrets(id) {
-      const row = secretsOf.get(id) as { secrets: string | null } | undefined;
-      if (!row?.secrets) return {};
-      return JSON.parse(box.open(row.secrets)) as SecretValues;
-    },
-    async audit(id) {
-      const rows = auditOf.all(id) as { request_id: string; at: string; actor: string; action: string; detail: string | null }[];
-      return rows.map((r) => ({ requestId: r.request_id, at: r.at, actor: r.actor, action: r.action, detail: r.detail ? JSON.parse(r.detail) : undefined }));
-    },
-    async ping() {
-      writeHealth.run(new Date().toISOString());
-    },
+    ...store,
     async close() {
+      await store.close();
+      // Kysely closes only a connection it has used; a run that never queried still has the file
+      // open, and closing it here is what checkpoints the write-ahead log into the database.
       if (db.open) db.close();
     },
-  } satisfies RequestStore;
+  };
+}
+
+/**
+ * better-sqlite3 with its statements kept: Kysely prepares every query it runs, and the store's
+ * queries are a few dozen fixed texts (IN lists vary in length, hence the bound).
+ */
+function preparedOnce(db: Database.Database): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => {
+      if (db.open) db.close();
+    },
+    prepare(text) {
+      let stmt = statements.get(text);
+      if (!stmt) {
+        stmt = db.prepare(text);
+        if (statements.size < 500) statements.set(text, stmt);
+      }
+      return stmt;
+    },
+  };
 }
 
 function migrate(db: Database.Database, dataDir: string): void {

@@ -23,6 +23,40 @@ export class ActiveShortNameConflict extends Error {
   }
 }
 
+/** Who follows a request: an instance's id and how long its claim lasts without a renewal. */
+export interface Lease {
+  owner: string;
+  ms: number;
+}
+
+/** A request `claim` took; `from` is the instance whose expired lease it replaced (a take-over: audited as `taken.over`). */
+export interface Claimed {
+  request: ProvisioningRequest;
+  from?: string;
+}
+
+/** The written version of a queued request that starts, with its trail entry (RequestWriter.prepare). */
+export type Admission = (queued: ProvisioningRequest) => { next: ProvisioningRequest; audit: Omit<AuditEntry, 'requestId'> };
+
+/** The database cannot be reached (PostgreSQL down or restarting): nothing was read or written; try again. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  readonly userMessage =
+    "The bot's database cannot be reached right now, so nothing was changed. Try again in a minute; requests already stored are kept and resume by themselves.";
+  constructor(readonly causeCode?: string) {
+    super(`the database cannot be reached${causeCode ? ` (${causeCode})` : ''}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** A runner's write for a request whose lease another instance now holds: this instance must stop following it. */
+export class LeaseLostError extends Error {
+  constructor(readonly requestId: string) {
+    super(`the lease on ${requestId} is held by another instance`);
+    this.name = 'LeaseLostError';
+  }
+}
+
 /**
  * Where requests live. Async so a shared database can replace the embedded one; every write is
  * guarded by the request's version so two workers or two clicks cannot both advance it.
@@ -45,7 +79,29 @@ export interface RequestStore {
    * the request's secrets in the same transaction. Throws ActiveShortNameConflict when `next`
    * would hold a short name another request holds.
    */
-  update(next: ProvisioningRequest, audit?: Omit<AuditEntry, 'requestId'>): Promise<boolean>;
+  update(next: ProvisioningRequest, audit?: Omit<AuditEntry, 'requestId'>, guard?: { leaseOwner: string }): Promise<boolean>;
+  /**
+   * Leases: one instance follows a request in a runner state at a time (docs/storage.md). `claim`
+   * takes every such request nobody holds (no lease, an expired one, or already `owner`'s) and
+   * returns them; a write with `guard` throws LeaseLostError once another instance holds the lease.
+   * A request that leaves the runner states drops its lease.
+   */
+  claim(lease: Lease): Promise<Claimed[]>;
+  /** Extends `owner`'s leases (the heartbeat); returns the ids still held. */
+  renew(lease: Lease): Promise<string[]>;
+  /** Gives these leases up (a clean stop): another instance may take them at once. */
+  release(owner: string, ids: readonly string[]): Promise<void>;
+  /**
+   * The queue's start, one at a time across every instance: while fewer than `max` requests are in
+   * a runner state (all instances counted), the oldest queued ones (by `queuedAt`) are written as
+   * `admission` makes them and leased to `lease.owner`. Returns the started requests.
+   */
+  admit(lease: Lease, max: number, admission: Admission): Promise<ProvisioningRequest[]>;
+  /**
+   * Calls `onChange(id)` when another instance changed a request (a state change, a queue move, a
+   * released lease). Undefined where one process is the only writer (SQLite). Returns a stop.
+   */
+  watch?(onChange: (id: string) => void): () => void;
   /** Requests of one conversation, newest first (`list`). */
   list(query: RequestQuery): Promise<ProvisioningRequest[]>;
   /** Requests for this short name (case-insensitive), newest first (`status <shortName>`). */

@@ -1,5 +1,5 @@
 import { ProvisioningRequest, REQUEST_STATES, STATES } from '../../src/provisioning/request';
-import { ActiveShortNameConflict, RequestStore } from '../../src/provisioning/store';
+import { ActiveShortNameConflict, Admission, LeaseLostError, RequestStore } from '../../src/provisioning/store';
 import { testAddress, testRequest } from '../helpers/fixtures';
 
 /**
@@ -12,6 +12,8 @@ export interface StoreUnderTest {
   reopen(): Promise<RequestStore>;
   /** Drops everything the test made. */
   dispose(): Promise<void>;
+  /** A second store on the same database at the same time (another instance); absent where one process is the only writer. */
+  another?(): Promise<RequestStore>;
 }
 
 const PASSWORD = 'Sup3r-Secret-Carrier-Pw';
@@ -198,6 +200,106 @@ export function describeRequestStoreContract(name: string, open: () => Promise<S
       expect(await store.get(r.id)).toEqual(r);
       expect(await store.secrets(r.id)).toEqual({ CarrierUserPassword: PASSWORD });
       expect((await store.audit(r.id)).map((a) => a.action)).toEqual(['submitted']);
+    });
+
+    describe('leases and the queue', () => {
+      const A = { owner: 'instance-a', ms: 60_000 };
+      const B = { owner: 'instance-b', ms: 60_000 };
+      const start: Admission = (r) => ({
+        next: { ...r, state: 'submitted', version: r.version + 1 },
+        audit: { at: new Date().toISOString(), actor: 'system', action: 'dequeued' },
+      });
+      const running = async (over: Partial<ProvisioningRequest> = {}) => {
+        const r = aRequest({ state: 'deploying', ...over });
+        await store.insert(r, {}, audit());
+        return r;
+      };
+      const queued = async (queuedAt: string) => {
+        const r = aRequest({ state: 'queued', queuedAt });
+        await store.insert(r, {}, audit());
+        return r;
+      };
+      const ids = (rs: ({ id: string } | { request: { id: string } })[]) => rs.map((r) => ('request' in r ? r.request.id : r.id)).sort();
+
+      it('lets one instance follow a request: a live lease is not taken, an expired one is, and the old holder can no longer write', async () => {
+        const r = await running();
+        expect(ids(await store.claim(A))).toEqual([r.id]);
+        expect(await store.claim(B)).toEqual([]);
+        // Claiming again is the holder's renewal: still its own.
+        expect(ids(await store.claim(A))).toEqual([r.id]);
+        await store.claim({ owner: 'instance-a', ms: 1 });
+        await new Promise((res) => setTimeout(res, 20));
+        expect(await store.claim(B)).toEqual([{ request: r, from: 'instance-a' }]);
+        expect((await store.audit(r.id)).map((a) => [a.action, a.detail])).toEqual([
+          ['submitted', undefined],
+          ['taken.over', { from: 'instance-a', by: 'instance-b' }],
+        ]);
+        await expect(store.update(bump(r, { steps: [] }), undefined, { leaseOwner: 'instance-a' })).rejects.toBeInstanceOf(LeaseLostError);
+        expect(await store.renew(A)).toEqual([]);
+        expect(await store.renew(B)).toEqual([r.id]);
+        expect(await store.update(bump(r, { steps: [] }), undefined, { leaseOwner: 'instance-b' })).toBe(true);
+      });
+
+      it('tells a lost race (false) from a lost lease (LeaseLostError)', async () => {
+        const r = await running();
+        await store.claim(A);
+        expect(await store.update(bump(r, {}), undefined, { leaseOwner: A.owner })).toBe(true);
+        expect(await store.update(bump(r, {}), undefined, { leaseOwner: A.owner })).toBe(false);
+      });
+
+      it('frees a released lease at once, and drops the lease when the request leaves the runner states', async () => {
+        const r = await running();
+        const other = await running();
+        await store.claim(A);
+        await store.release(A.owner, [r.id]);
+        // Released, not expired: no take-over in the trail.
+        expect(await store.claim(B)).toEqual([{ request: r }]);
+        expect(await store.renew(A)).toEqual([other.id]);
+        expect(await store.update(bump(other, { state: 'deployed' }), undefined, { leaseOwner: A.owner })).toBe(true);
+        expect(await store.renew(A)).toEqual([]);
+        expect(await store.claim(B)).toHaveLength(1);
+      });
+
+      it('admits queued requests in queue order while fewer than the cap run, leased to the admitting instance', async () => {
+        await running();
+        const later = await queued('2026-01-01T00:00:09.000Z');
+        const first = await queued('2026-01-01T00:00:01.000Z');
+        const third = await queued('2026-01-01T00:00:20.000Z');
+        const got = await store.admit(A, 3, start);
+        expect(got.map((r) => r.id)).toEqual([first.id, later.id]);
+        expect(got.every((r) => r.state === 'submitted')).toBe(true);
+        expect((await store.get(first.id))?.state).toBe('submitted');
+        expect((await store.audit(first.id)).map((a) => a.action)).toEqual(['submitted', 'dequeued']);
+        expect((await store.renew(A)).sort()).toEqual(ids([first, later]));
+        expect(await store.admit(B, 3, start)).toEqual([]);
+        expect((await store.get(third.id))?.state).toBe('queued');
+      });
+
+      it('holds the cap when two instances admit at the same moment', async () => {
+        const second = t.another ? await t.another() : store;
+        for (let i = 0; i < 6; i++) await queued(`2026-01-01T00:01:${String(i).padStart(2, '0')}.000Z`);
+        const [a, b] = await Promise.all([store.admit(A, 2, start), second.admit(B, 2, start)]);
+        expect(a.length + b.length).toBe(2);
+        expect(ids([...a, ...b])).toEqual(ids(await store.listByState(['submitted'])));
+      });
+
+      it('tells another instance of a change (watch), where there are several', async () => {
+        if (!store.watch) {
+          expect(t.another).toBeUndefined();
+          return;
+        }
+        const second = await t.another!();
+        const seen: string[] = [];
+        const stop = second.watch!((id) => seen.push(id));
+        try {
+          await new Promise((res) => setTimeout(res, 200));
+          const r = await queued('2026-01-01T00:02:00.000Z');
+          for (let i = 0; i < 50 && !seen.includes(r.id); i++) await new Promise((res) => setTimeout(res, 50));
+          expect(seen).toContain(r.id);
+        } finally {
+          stop();
+        }
+      });
     });
   });
 }

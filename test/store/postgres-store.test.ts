@@ -3,6 +3,7 @@ import { describeRequestStoreContract, aRequest } from '../contracts/request-sto
 import { createSecretBox } from '../../src/provisioning/secret-box';
 import { openPostgresStore, POSTGRES_SCHEMA_VERSION } from '../../src/provisioning/postgres-store';
 import { testPostgres } from '../helpers/postgres';
+import type { RequestStore } from '../../src/provisioning/store';
 
 /** The PostgreSQL store passes the same contract as the SQLite one, against a real server (test/helpers/postgres.ts). */
 
@@ -12,14 +13,21 @@ describeRequestStoreContract('PostgreSQL', async () => {
   const server = await testPostgres();
   const schema = server.freshSchema();
   let store = await openPostgresStore({ url: server.url, secretBox: box, schema, poolSize: 2 });
+  const others: RequestStore[] = [];
   return {
     store,
+    async another() {
+      const other = await openPostgresStore({ url: server.url, secretBox: box, schema, poolSize: 2 });
+      others.push(other);
+      return other;
+    },
     async reopen() {
       await store.close();
       store = await openPostgresStore({ url: server.url, secretBox: box, schema, poolSize: 2 });
       return store;
     },
     async dispose() {
+      await Promise.all(others.map((o) => o.close()));
       await store.close();
       await server.dropSchema(schema);
     },
