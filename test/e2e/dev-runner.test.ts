@@ -1,9 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import axios from 'axios';
-import { getFreePort, isPortFree } from '../helpers/ports';
+import { getFreePort } from '../helpers/ports';
 
 const ROOT = path.join(__dirname, '../..');
 
@@ -28,14 +28,41 @@ async function startDev(): Promise<Dev> {
   return { child, output: () => out, exited, ports };
 }
 
+/** Every process below `pid` (`ps`, so macOS too). */
+function descendants(pid: number): number[] {
+  const rows = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
+  const found: number[] = [];
+  for (let frontier = [pid]; frontier.length;) {
+    frontier = rows.filter(([, ppid]) => frontier.includes(ppid)).map(([child]) => child);
+    found.push(...frontier);
+  }
+  return found;
+}
+
+/** Those of `pids` still running (a zombie, exited but not yet reaped, holds nothing). */
+function running(pids: number[]): number[] {
+  const rows = execFileSync('ps', ['-A', '-o', 'pid=,stat='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/));
+  return rows.filter(([pid, stat]) => pids.includes(Number(pid)) && !stat.startsWith('Z')).map(([pid]) => Number(pid));
+}
+
 /** `npm run dev` is the README's first command: it must come up whole and go away whole. */
 describe('npm run dev', () => {
   it('starts sandbox, tenant stand-in, bot and Playground, prints the URL, and stops them all on Ctrl-C', async () => {
     let dev = await startDev();
     // Free ports are picked before the child binds them; another suite may take one meanwhile.
     for (let i = 0; i < 2 && dev.output().includes('is in use'); i++) dev = await startDev();
+    let children: number[] = [];
     try {
       expect(dev.output()).toContain(`Ready. Open http://localhost:${dev.ports.playground}`);
+      children = descendants(dev.child.pid!);
+      // The Playground runs as a process of its own.
+      expect(children.length).toBeGreaterThan(0);
       const ready = await axios.get(`http://127.0.0.1:${dev.ports.bot}/readyz`);
       expect(ready.data).toEqual({ status: 'ready', checks: { store: 'ok', livePlatform: 'ok' } });
       const pong = await axios.get(`http://127.0.0.1:${dev.ports.playground}/_debug/ping`);
@@ -44,6 +71,9 @@ describe('npm run dev', () => {
       dev.child.kill('SIGINT');
       await dev.exited;
     }
-    for (const port of Object.values(dev.ports)) expect(await isPortFree(port)).toBe(true);
+    // Gone whole: every process it started has exited with it (its ports are theirs no longer; a
+    // port check here would race other suites, which may pick a freed port at once).
+    expect(running(children)).toEqual([]);
+    await expect(axios.get(`http://127.0.0.1:${dev.ports.bot}/healthz`, { timeout: 2_000 })).rejects.toThrow();
   }, 120_000);
 });

@@ -19,13 +19,3 @@ export async function getFreePort(): Promise<number> {
     });
   });
 }
-
-/** Whether nothing listens on `port` (on any interface) at this moment. */
-export async function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, () => server.close(() => resolve(true)));
-  });
-}
