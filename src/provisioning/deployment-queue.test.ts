@@ -77,6 +77,8 @@ describe('the deployment queue (real SQLite store)', () => {
     expect(queue.position('REQ-Q00004')).toBe(1);
     expect(moved).toEqual([['REQ-Q00004']]);
     expect((await store.audit('REQ-Q00003')).map((a) => a.action)).toEqual(['submitted', 'dequeued']);
+    // The trail says which instance started it (and so follows it).
+    expect((await store.audit('REQ-Q00003'))[1].detail).toEqual({ waitedMs: expect.any(Number), instance: 'test' });
   });
 
   it('counts requests other workers have with Live Platform, and skips a request that left the queue meanwhile', async () => {

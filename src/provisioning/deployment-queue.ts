@@ -67,7 +67,8 @@ export function createDeploymentQueue(deps: QueueDeps): DeploymentQueue {
       deps.writer.prepare(
         r,
         { state: 'submitted' },
-        { action: 'dequeued', detail: { waitedMs: Math.max(0, deps.now() - Date.parse(r.queuedAt ?? r.createdAt)) } },
+        // Any instance may start a queued request (another's insert is announced to all); it follows what it starts.
+        { action: 'dequeued', detail: { waitedMs: Math.max(0, deps.now() - Date.parse(r.queuedAt ?? r.createdAt)), instance: deps.lease.owner } },
       ),
     );
     for (const r of started) {

@@ -112,15 +112,18 @@ describe('two instances on one PostgreSQL database', () => {
     const killedAt = Date.now();
     const beforeKill = p.connector.sent.length;
     await p.bots.a.kill('SIGKILL');
-    // What bot-a was following when it died (read after the kill: on a loaded machine the first
-    // requests may have finished before it); nothing else can move them until their leases expire.
+    // What bot-a was following when it died: the requests it started from the queue (either instance
+    // may start one submitted on the other), read after the kill, as on a loaded machine the first
+    // may have finished before it. Nothing can move them now until their leases expire.
     const onA: typeof sent = [];
-    for (const s of sent.filter((x) => x.on === 'a')) {
-      const r = await p.reader.get(s.id);
-      if (r?.state === 'deploying') onA.push(s);
-      else expect(r?.state).toBe('deployed');
+    for (const s of sent) {
+      const startedBy = (await p.reader.audit(s.id)).find((a) => a.action === 'dequeued')?.detail?.instance;
+      expect(['bot-a', 'bot-b']).toContain(startedBy);
+      const state = (await p.reader.get(s.id))?.state;
+      if (startedBy === 'bot-a' && state === 'deploying') onA.push(s);
+      else if (startedBy === 'bot-a') expect(state).toBe('deployed');
     }
-    expect(onA.length).toBeGreaterThanOrEqual(5);
+    expect(onA.length).toBeGreaterThanOrEqual(3);
     for (const s of sent) await cardSays(p, s.formId, 'Customer deployed', 60_000);
 
     // Exactly once across instances: one create per request, none twice.
@@ -147,7 +150,7 @@ describe('two instances on one PostgreSQL database', () => {
       expect(later.length).toBeGreaterThan(0);
     }
     process.stdout.write(
-      `take-over after kill -9: max ${Math.max(...takeOvers)} ms, min ${Math.min(...takeOvers)} ms (LEASE_MS ${LEASE_MS}); creates per request ${createsOf(p) / names.length}\n`,
+      `take-over after kill -9 (${onA.length} requests): max ${Math.max(...takeOvers)} ms, min ${Math.min(...takeOvers)} ms (LEASE_MS ${LEASE_MS}); creates per request ${createsOf(p) / names.length}\n`,
     );
 
     // bot-a comes back with its INSTANCE_ID: it finds nothing of its own to follow, and the survivor keeps serving.
