@@ -48,8 +48,19 @@ export function createLogger(opts: LoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (opts.destination) return pino(base, opts.destination);
-  if (opts.pretty) {
+  // pino-pretty is a development dependency: an installation without it (a production image run
+  // with DEV_MODE=true) logs JSON rather than failing to start.
+  if (opts.pretty && canLoad('pino-pretty')) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,svc' } } });
   }
   return pino(base);
+}
+
+function canLoad(name: string): boolean {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
