@@ -41,7 +41,10 @@ export interface RunningBot {
 
 /** The composition root: builds every dependency from typed config and starts the server. */
 export async function startBot(config: Config, opts: StartOptions = {}): Promise<RunningBot> {
-  const logger = opts.logger ?? createLogger({ level: config.log.level, pretty: config.log.pretty, destination: opts.logDestination });
+  // Every line names the instance (INSTANCE_ID): with several behind a load balancer, logs are read together.
+  const logger = (opts.logger ?? createLogger({ level: config.log.level, pretty: config.log.pretty, destination: opts.logDestination })).child({
+    instance: config.instance.id,
+  });
   if (config.bot.anonymous) {
     logger.warn({ host: config.host }, 'dev mode without MICROSOFT_APP_ID: local anonymous mode (no Bot Framework auth), loopback only');
   }

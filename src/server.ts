@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import restify from 'restify';
 import { Logger } from './logger';
 import { withDeadline } from './deadline';
@@ -111,8 +110,7 @@ export async function startServer(deps: ServerDeps, port: number, host: string):
   });
   const addr = server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
-  const instance = randomUUID().slice(0, 8);
-  logger.info({ url, instance }, 'listening');
+  logger.info({ url }, 'listening');
 
   return {
     url,

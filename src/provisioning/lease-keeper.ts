@@ -50,7 +50,7 @@ export function createLeaseKeeper(deps: LeaseKeeperDeps): LeaseKeeper {
     for (const { request, from } of await store.claim(lease)) {
       if (held.has(request.id)) continue;
       held.add(request.id);
-      if (from) logger.warn({ requestId: request.id, from, instance: lease.owner }, 'took over a request whose instance stopped renewing its lease');
+      if (from) logger.warn({ requestId: request.id, from }, 'took over a request whose instance stopped renewing its lease');
       deps.follow(request);
     }
   }
@@ -61,7 +61,7 @@ export function createLeaseKeeper(deps: LeaseKeeperDeps): LeaseKeeper {
       const lost = [...held].filter((id) => !still.has(id));
       if (lost.length) {
         lost.forEach((id) => held.delete(id));
-        logger.warn({ requestIds: lost, instance: lease.owner }, 'another instance holds these requests now; no longer following them here');
+        logger.warn({ requestIds: lost }, 'another instance holds these requests now; no longer following them here');
         deps.onLost(lost);
       }
     }

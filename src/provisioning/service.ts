@@ -492,7 +492,7 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       await queue.pump();
       const followed = keeper.size();
       const count = unfinished.length + followed;
-      if (count) logger.info({ count, followed, instance: lease.owner }, 'resumed unfinished requests');
+      if (count) logger.info({ count, followed }, 'resumed unfinished requests');
       return count;
     },
 

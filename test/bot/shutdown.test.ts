@@ -9,12 +9,22 @@ import { getFreePort } from '../helpers/ports';
 describe('the bot process', () => {
   it('stops cleanly on SIGTERM: stops accepting, closes the store, exits 0', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-term-'));
-    const bot = await startBotProcess({ DEV_MODE: 'true', DATA_DIR: dataDir, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY }, await getFreePort());
+    const bot = await startBotProcess(
+      { DEV_MODE: 'true', DATA_DIR: dataDir, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, INSTANCE_ID: 'bot-term', LOG_FORMAT: 'json' },
+      await getFreePort(),
+    );
     expect((await axios.get(`${bot.url}/healthz`)).status).toBe(200);
     const code = await bot.kill('SIGTERM');
     expect(code).toBe(0);
     expect(bot.output()).toContain('"msg":"shutting down"');
     expect(bot.output()).toContain('"msg":"stopped"');
+    // Every log line names its instance: several instances' logs are read together.
+    const lines = bot
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ instance: 'bot-term' });
     // A clean close checkpoints SQLite's write-ahead log into the database file.
     expect(fs.existsSync(path.join(dataDir, 'requests.sqlite-wal'))).toBe(false);
   }, 30_000);
