@@ -84,6 +84,22 @@ function submit(p: Pair, bot: BotProcess, form: { formId: string; conversationId
   );
 }
 
+/** `user` clicks a request's card button (`verb`) on `bot`. */
+function clickOn(
+  p: Pair,
+  bot: BotProcess,
+  verb: string,
+  requestId: string,
+  form: { formId: string; conversationId: string },
+  user: TestUser,
+  where: Where = 'personal',
+) {
+  return axios.post(
+    `${bot.url}/api/messages`,
+    actionExecuteInvoke(verb, { verb, requestId }, { serviceUrl: p.connector.url, replyToId: form.formId, where, conversationId: form.conversationId, user }),
+  );
+}
+
 const cardSays = (p: Pair, formId: string, text: string, timeoutMs = 30_000) =>
   p.connector.waitFor((x) => x.kind === 'edit' && x.activityId === formId && cardJson(x).includes(text), timeoutMs);
 
@@ -175,14 +191,7 @@ describe('two instances on one PostgreSQL database', () => {
     const answer = await submit(p, p.bots.a, form, requester, 'AcmeApproved', 'channel');
     const id = requestIdOf(answer.data)!;
     expect((await p.reader.get(id))?.state).toBe('awaiting_approval');
-    const click = await axios.post(
-      `${p.bots.b.url}/api/messages`,
-      actionExecuteInvoke(
-        'request.approve',
-        { verb: 'request.approve', requestId: id },
-        { serviceUrl: p.connector.url, replyToId: form.formId, where: 'channel', conversationId: form.conversationId, user: APPROVER },
-      ),
-    );
+    const click = await clickOn(p, p.bots.b, 'request.approve', id, form, APPROVER, 'channel');
     expect(JSON.stringify(click.data)).not.toMatch(/went wrong/);
     await cardSays(p, form.formId, 'Customer deployed');
     const trail = (await p.reader.audit(id)).map((a) => a.action);
@@ -228,14 +237,7 @@ describe('a cancel on the other instance', () => {
       const second = await openForm(p, p.bots.a, user);
       const id = requestIdOf((await submit(p, p.bots.a, second, user, 'AcmeQueued')).data)!;
       expect((await p.reader.get(id))?.state).toBe('queued');
-      const click = await axios.post(
-        `${p.bots.b.url}/api/messages`,
-        actionExecuteInvoke(
-          'request.cancel',
-          { verb: 'request.cancel', requestId: id },
-          { serviceUrl: p.connector.url, replyToId: second.formId, conversationId: second.conversationId, user },
-        ),
-      );
+      const click = await clickOn(p, p.bots.b, 'request.cancel', id, second, user);
       expect(JSON.stringify(click.data)).toContain('Cancelled');
       await cardSays(p, first.formId, 'Customer deployed', 60_000);
       expect((await p.reader.get(id))?.state).toBe('cancelled');
