@@ -54,7 +54,11 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const secretBox = createSecretBox(key, config.previousEncryptionKeys);
   const store = config.database
     ? await openPostgresStore({ url: config.database.url, schema: config.database.schema, secretBox, instance: config.instance.id })
-    : openSqliteStore({ dataDir: config.dataDir, secretBox });
+    : openSqliteStore({
+        dataDir: config.dataDir,
+        secretBox,
+        onWaitForDataDir: () => logger.warn({ dataDir: config.dataDir }, 'another bot process holds DATA_DIR; waiting up to 10 s for it to stop'),
+      });
   logger.info({ store: config.database ? 'postgresql' : 'sqlite', ...(config.database?.schema ? { schema: config.database.schema } : {}) }, 'store opened');
   const ump = config.ump
     ? createUmpClient({ ...config.ump, requestTimeoutMs: config.umpTimeouts.requestMs, createTimeoutMs: config.umpTimeouts.createMs, logger })

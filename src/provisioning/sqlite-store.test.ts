@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { aRequest, describeRequestStoreContract } from '../../test/contracts/request-store.contract';
 import { createSecretBox } from './secret-box';
-import { openSqliteStore, SQLITE_SCHEMA_VERSION } from './sqlite-store';
+import { DataDirInUseError, openSqliteStore, SQLITE_SCHEMA_VERSION } from './sqlite-store';
 import type { RequestStore } from './store';
 
 const box = createSecretBox(Buffer.alloc(32, 3));
@@ -55,7 +56,7 @@ describe('the SQLite store on disk', () => {
 
   it('closes the file even when nothing was queried, leaving no write-ahead log behind', async () => {
     await store.close();
-    expect(fs.readdirSync(dir)).toEqual(['requests.sqlite']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['bot.lock', 'requests.sqlite']);
     await store.close(); // a second close is harmless
   });
 
@@ -123,4 +124,64 @@ describe('a SQLite store written by the first release (schema 1)', () => {
     expect(raw.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     raw.close();
   });
+});
+
+/** Another process that opens the store in `dir` and holds it until it is killed, or for `holdMs`. */
+async function holderProcess(dir: string, holdMs?: number) {
+  const script = `
+    const { openSqliteStore } = require(${JSON.stringify(path.join(__dirname, 'sqlite-store.ts'))});
+    const { createSecretBox } = require(${JSON.stringify(path.join(__dirname, 'secret-box.ts'))});
+    const store = openSqliteStore({ dataDir: ${JSON.stringify(dir)}, secretBox: createSecretBox(Buffer.alloc(32, 3)) });
+    console.log('held');
+    ${holdMs === undefined ? 'setInterval(() => {}, 1000);' : `setTimeout(() => store.close().then(() => process.exit(0)), ${holdMs});`}
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d) => String(d).includes('held') && resolve());
+    child.once('exit', (code) => reject(new Error(`the holder exited (${code}) before it held the folder`)));
+  });
+  return { child, exited };
+}
+
+describe('one process per data folder', () => {
+  it('refuses a second store on a folder that is open, saying why and what to do, and opens once it is closed', async () => {
+    const dir = tempDir();
+    const first = openSqliteStore({ dataDir: dir, secretBox: box });
+    const second = (() => {
+      try {
+        return openSqliteStore({ dataDir: dir, secretBox: box, lockWaitMs: 0 });
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    expect(second).toBeInstanceOf(DataDirInUseError);
+    expect((second as Error).message).toContain(`Another bot process is using the data folder ${dir}`);
+    expect((second as Error).message).toContain('DATABASE_URL');
+    await first.insert(aRequest(), {}, audit); // the first is unaffected
+    await first.close();
+    const third = openSqliteStore({ dataDir: dir, secretBox: box, lockWaitMs: 0 });
+    expect(await third.listByState(['submitted'])).toHaveLength(1);
+    await third.close();
+  });
+
+  it('is free again when the process holding it is killed (kill -9 leaves nothing to clean up)', async () => {
+    const dir = tempDir();
+    const holder = await holderProcess(dir);
+    expect(() => openSqliteStore({ dataDir: dir, secretBox: box, lockWaitMs: 0 })).toThrow(DataDirInUseError);
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    const store = openSqliteStore({ dataDir: dir, secretBox: box, lockWaitMs: 0 });
+    await store.close();
+  }, 30_000);
+
+  it('waits for a process that is stopping (a restart that starts the new process first)', async () => {
+    const dir = tempDir();
+    const holder = await holderProcess(dir, 500);
+    let waited = false;
+    const store = openSqliteStore({ dataDir: dir, secretBox: box, lockWaitMs: 20_000, onWaitForDataDir: () => (waited = true) });
+    expect(waited).toBe(true);
+    await store.close();
+    await holder.exited;
+  }, 30_000);
 });

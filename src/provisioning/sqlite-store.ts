@@ -101,19 +101,63 @@ interface Row {
   record: string;
 }
 
-export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; fileName?: string }): RequestStore {
+/** Another process has this data folder open (openSqliteStore holds it while it runs). */
+export class DataDirInUseError extends Error {
+  constructor(readonly dataDir: string) {
+    super(
+      `Another bot process is using the data folder ${dataDir}: the SQLite store allows one process per folder, or both would follow, and could create, the same requests. Stop the other process, or give this one another DATA_DIR; to run several instances, use PostgreSQL (DATABASE_URL, docs/operations.md).`,
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+/**
+ * Holds `dataDir` for this process: an exclusive transaction on a lock file of its own, which the
+ * operating system releases when the process ends however it ends (SQLite's file locks), so a
+ * crashed run leaves nothing to clean up. Waits up to `waitMs` for a stopping process to let go
+ * (a restart that starts the new process first), then refuses.
+ */
+function holdDataDir(dataDir: string, waitMs: number, onWait?: () => void): Database.Database {
+  const lock = new Database(path.join(dataDir, 'bot.lock'));
+  const take = (timeoutMs: number) => {
+    lock.pragma(`busy_timeout = ${timeoutMs}`);
+    lock.exec('BEGIN EXCLUSIVE');
+  };
+  try {
+    try {
+      take(0);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || waitMs <= 0) throw err;
+      onWait?.();
+      take(waitMs);
+    }
+    return lock;
+  } catch (err) {
+    lock.close();
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new DataDirInUseError(dataDir);
+    throw err;
+  }
+}
+
+export interface SqliteStoreOptions {
+  dataDir: string;
+  secretBox: SecretBox;
+  /** How long to wait for another process to let go of `dataDir` before refusing (default 10 s). */
+  lockWaitMs?: number;
+  /** Told when another process holds `dataDir` and the wait begins. */
+  onWaitForDataDir?: () => void;
+}
+
+export function openSqliteStore(opts: SqliteStoreOptions): RequestStore {
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const db = new Database(path.join(opts.dataDir, opts.fileName ?? 'requests.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  // better-sqlite3 is synchronous: a lock wait blocks the whole process, so waits are short and a
-  // busy database surfaces as an error the caller retries (the runner backs off, a submit says so).
-  db.pragma('busy_timeout = 200');
-  // Deleted secrets are overwritten on disk, not left in free pages.
-  db.pragma('secure_delete = ON');
-  migrate(db, opts.dataDir);
-  // One process per file: a lease found at open is a previous run's, and this run follows its requests at once.
-  db.exec(`UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL`);
+  const held = holdDataDir(opts.dataDir, opts.lockWaitMs ?? 10_000, opts.onWaitForDataDir);
+  let db: Database.Database;
+  try {
+    db = openDatabase(opts);
+  } catch (err) {
+    held.close();
+    throw err;
+  }
   const dialect: SqlDialect = {
     bool: (value) => (value ? 1 : 0),
     now: () => new Date().toISOString(),
@@ -137,8 +181,25 @@ export function openSqliteStore(opts: { dataDir: string; secretBox: SecretBox; f
       // Kysely closes only a connection it has used; a run that never queried still has the file
       // open, and closing it here is what checkpoints the write-ahead log into the database.
       if (db.open) db.close();
+      // Last: the folder is free once the database is closed.
+      if (held.open) held.close();
     },
   };
+}
+
+function openDatabase(opts: { dataDir: string }): Database.Database {
+  const db = new Database(path.join(opts.dataDir, 'requests.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  // better-sqlite3 is synchronous: a lock wait blocks the whole process, so waits are short and a
+  // busy database surfaces as an error the caller retries (the runner backs off, a submit says so).
+  db.pragma('busy_timeout = 200');
+  // Deleted secrets are overwritten on disk, not left in free pages.
+  db.pragma('secure_delete = ON');
+  migrate(db, opts.dataDir);
+  // One process per folder (holdDataDir): a lease found at open is a previous run's, and this run follows its requests at once.
+  db.exec(`UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL`);
+  return db;
 }
 
 /**

@@ -29,6 +29,26 @@ describe('the bot process', () => {
     expect(fs.existsSync(path.join(dataDir, 'requests.sqlite-wal'))).toBe(false);
   }, 30_000);
 
+  it('refuses a second process on the same DATA_DIR after waiting for the first to stop, and says what to do', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ump-bot-twice-'));
+    const env = { DEV_MODE: 'true', DATA_DIR: dataDir, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, LOG_FORMAT: 'json' };
+    const first = await startBotProcess(env, await getFreePort());
+    try {
+      const err = await startBotProcess(env, await getFreePort()).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err?.message).toContain('another bot process holds DATA_DIR; waiting up to 10 s');
+      expect(err?.message).toContain(`Fatal: Another bot process is using the data folder ${dataDir}`);
+      expect(err?.message).toContain('give this one another DATA_DIR');
+      expect(err?.message).not.toContain('"msg":"listening"');
+      // The first one never noticed.
+      expect((await axios.get(`${first.url}/readyz`, { validateStatus: () => true })).data.checks.store).toBe('ok');
+    } finally {
+      await first.kill('SIGTERM');
+    }
+  }, 60_000);
+
   it('refuses to start with a bad configuration and lists every problem at once', async () => {
     const err = await startBotProcess({ UMP_BASE_URL: 'nope', LOG_LEVEL: 'loud' }, await getFreePort()).then(
       () => undefined,
