@@ -96,7 +96,11 @@ export function createDeploymentQueue(deps: QueueDeps): DeploymentQueue {
 
   return {
     add: () => run(startRoom),
-    release: () => void run(startRoom),
+    // A place freed with nobody waiting starts nothing: no pass (under load most releases are that).
+    // A line this instance has not seen yet is another's, which is read on its notice or the next beat.
+    release: () => {
+      if (waiting.length) void run(startRoom);
+    },
     remove: () => run(() => reread(false)),
     pump: () => run(startRoom),
     refresh: () => run(() => reread(true)),

@@ -36,6 +36,9 @@ export interface LeaseKeeperDeps {
   onLost(ids: readonly string[]): void;
 }
 
+/** How long notices gather before one look: a decision made elsewhere is acted on within this. */
+const NOTICE_COALESCE_MS = 200;
+
 export function createLeaseKeeper(deps: LeaseKeeperDeps): LeaseKeeper {
   const { store, lease, logger } = deps;
   const held = new Set<string>();
@@ -46,8 +49,8 @@ export function createLeaseKeeper(deps: LeaseKeeperDeps): LeaseKeeper {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
-  async function claim() {
-    for (const { request, from } of await store.claim(lease)) {
+  async function claim(own = false) {
+    for (const { request, from } of await store.claim(lease, { own })) {
       if (held.has(request.id)) continue;
       held.add(request.id);
       if (from) logger.warn({ requestId: request.id, from }, 'took over a request whose instance stopped renewing its lease');
@@ -55,8 +58,9 @@ export function createLeaseKeeper(deps: LeaseKeeperDeps): LeaseKeeper {
     }
   }
 
-  async function beat() {
-    if (held.size) {
+  /** The heartbeat renews what this instance holds; a notice only looks for what was freed (a released or expired lease). */
+  async function beat(reason: 'beat' | 'notice') {
+    if (reason === 'beat' && held.size) {
       const still = new Set(await store.renew(lease));
       const lost = [...held].filter((id) => !still.has(id));
       if (lost.length) {
@@ -73,7 +77,7 @@ export function createLeaseKeeper(deps: LeaseKeeperDeps): LeaseKeeper {
     running = running
       .then(async () => {
         if (stopped) return;
-        await beat();
+        await beat(reason);
         await deps.onBeat(reason);
       })
       .catch((err) =>
@@ -84,15 +88,16 @@ export function createLeaseKeeper(deps: LeaseKeeperDeps): LeaseKeeper {
 
   return {
     async start() {
-      await claim();
+      // What this INSTANCE_ID held before a restart is its own again.
+      await claim(true);
       timer = setInterval(() => void look('beat'), beatMs);
       timer.unref();
       unwatch = store.watch?.(() => {
-        // A burst of notices is one look.
+        // A burst of notices is one look (under load another instance writes hundreds a second).
         noticeTimer ??= setTimeout(() => {
           noticeTimer = undefined;
           void look('notice');
-        }, 50);
+        }, NOTICE_COALESCE_MS);
       });
     },
     hold: (id) => void held.add(id),

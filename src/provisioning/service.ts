@@ -203,8 +203,10 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
     async onBeat(reason) {
       // Another instance may have freed a place or moved the queue; approvals made there are watched here too.
       if (!runner) return;
+      // On a notice a start is only possible when requests are waiting (the line is every
+      // instance's): with none, the look costs no admission under the queue's lock.
       if (reason === 'notice') await queue.refresh();
-      await queue.pump();
+      if (reason === 'beat' || queue.stats().waiting > 0) await queue.pump();
       for (const r of await store.listByState(['awaiting_approval'])) approvals.watch(r);
     },
   });

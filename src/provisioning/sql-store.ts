@@ -55,7 +55,7 @@ export interface SqlDialect {
   /** Serialises admissions across instances in this transaction (PostgreSQL: an advisory lock). */
   lockQueue(tx: StoreTx): Promise<void>;
   /** Tells other instances that a request changed (PostgreSQL: NOTIFY, sent at commit). */
-  notify(tx: StoreTx, id: string): Promise<void>;
+  notify(tx: Kysely<StoreSchema>, id: string): Promise<void>;
   /** The partial unique index `requests_short_name_held` refused a write. */
   isShortNameClash(err: unknown): boolean;
 }
@@ -68,26 +68,55 @@ export function createSqlStore(db: Kysely<StoreSchema>, d: SqlDialect, box: Secr
   const parse = (row: { record: string } | undefined) => (row ? RequestSchema.parse(JSON.parse(row.record)) : undefined);
   const parseAll = (rows: { record: string }[]) => rows.map((r) => parse(r)!);
 
-  const writeAudit = (tx: StoreTx, requestId: string, a: Omit<AuditEntry, 'requestId'>) =>
+  const writeAudit = (tx: Kysely<StoreSchema>, requestId: string, a: Omit<AuditEntry, 'requestId'>) =>
     tx
       .insertInto('audit')
       .values({ request_id: requestId, at: a.at, actor: a.actor, action: a.action, detail: a.detail ? JSON.stringify(a.detail) : null })
       .execute();
-  const writePlaces = async (tx: StoreTx, r: ProvisioningRequest) => {
-    const places = requestConversations(r).map((conversation) => ({ request_id: r.id, conversation }));
-    if (places.length)
+  /**
+   * The conversations each unfinished request was last written with here: a request's places
+   * rarely change (a linked card), and its every write would otherwise insert them again. Only a
+   * shortcut: another instance, or this one after a restart, writes them again, and the insert
+   * ignores what is there.
+   */
+  const placesWritten = new Map<string, string>();
+  /** What a transaction learnt, kept once it has committed (a rolled-back insert of places is no shortcut). */
+  const committed = new WeakMap<StoreTx, (() => void)[]>();
+  async function inTx<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    let after: (() => void)[] = [];
+    const result = await db.transaction().execute((tx) => {
+      after = [];
+      committed.set(tx, after);
+      return fn(tx);
+    });
+    for (const f of after) f();
+    return result;
+  }
+  const placesUnchanged = (r: ProvisioningRequest) => placesWritten.get(r.id) === requestConversations(r).join('\n');
+  const writePlaces = async (tx: StoreTx | Kysely<StoreSchema>, r: ProvisioningRequest) => {
+    const conversations = requestConversations(r);
+    const key = conversations.join('\n');
+    if (placesWritten.get(r.id) === key) return;
+    if (conversations.length)
       await tx
         .insertInto('request_places')
-        .values(places)
+        .values(conversations.map((conversation) => ({ request_id: r.id, conversation })))
         .onConflict((oc) => oc.doNothing())
         .execute();
+    committed.get(tx as StoreTx)?.push(() => (isTerminal(r.state) ? placesWritten.delete(r.id) : placesWritten.set(r.id, key)));
   };
 
   /**
    * One guarded write (the caller's transaction). A request entering a runner state is leased to
    * `lease` (admit); one leaving them drops its lease; `guard` is the runner's: the lease must be its.
    */
-  async function write(tx: StoreTx, next: ProvisioningRequest, audit: Omit<AuditEntry, 'requestId'> | undefined, guard?: string, lease?: Lease) {
+  async function write(
+    tx: StoreTx | Kysely<StoreSchema>,
+    next: ProvisioningRequest,
+    audit: Omit<AuditEntry, 'requestId'> | undefined,
+    guard?: string,
+    lease?: Lease,
+  ) {
     const runner = isRunnerState(next.state);
     let q = tx
       .updateTable('requests')
@@ -114,7 +143,9 @@ export function createSqlStore(db: Kysely<StoreSchema>, d: SqlDialect, box: Secr
     }
     if (audit) {
       await writeAudit(tx, next.id, audit);
-      await d.notify(tx, next.id);
+      // Other instances hear of decisions and queue moves (unguarded writes); a runner's own steps
+      // concern only the instance that follows the request, which made them.
+      if (guard === undefined) await d.notify(tx, next.id);
     }
     await writePlaces(tx, next);
     return true;
@@ -133,7 +164,7 @@ export function createSqlStore(db: Kysely<StoreSchema>, d: SqlDialect, box: Secr
   return {
     insert(req, secrets, audit) {
       return shortNameClash(req.customer.shortName, () =>
-        db.transaction().execute(async (tx) => {
+        inTx(async (tx) => {
           const inserted = await tx
             .insertInto('requests')
             .values({
@@ -194,16 +225,19 @@ export function createSqlStore(db: Kysely<StoreSchema>, d: SqlDialect, box: Secr
       );
     },
     update(next, audit, guard) {
-      return shortNameClash(next.customer.shortName, () => db.transaction().execute((tx) => write(tx, next, audit, guard?.leaseOwner)));
+      return shortNameClash(next.customer.shortName, () =>
+        // One statement (a step, no trail entry, the places known) needs no transaction round trips.
+        !audit && placesUnchanged(next) ? write(db, next, undefined, guard?.leaseOwner) : inTx((tx) => write(tx, next, audit, guard?.leaseOwner)),
+      );
     },
-    claim(lease) {
+    claim(lease, opts) {
       return db.transaction().execute(async (tx) => {
-        // Free: no lease, an expired one, or already ours. The previous holder is read with it: a take-over is written to the trail.
+        // Free: no lease or an expired one (or, asked, already ours). The previous holder is read with it: a take-over is written to the trail.
         let free = tx
           .selectFrom('requests')
           .select(['id', 'record', 'lease_owner'])
           .where('state', 'in', RUNNER_STATES)
-          .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', lease.owner), eb('lease_until', '<', d.now())]));
+          .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_until', '<', d.now()), ...(opts?.own ? [eb('lease_owner', '=', lease.owner)] : [])]));
         if (d.rowLocks) free = free.forUpdate().skipLocked();
         const rows = await free.execute();
         if (!rows.length) return [];
@@ -250,7 +284,7 @@ export function createSqlStore(db: Kysely<StoreSchema>, d: SqlDialect, box: Secr
       });
     },
     admit(lease, max, admission) {
-      return db.transaction().execute(async (tx) => {
+      return inTx(async (tx) => {
         // One admission at a time across every instance: the count and the starts are one decision.
         await d.lockQueue(tx);
         const active = await tx

@@ -82,11 +82,12 @@ export interface RequestStore {
   update(next: ProvisioningRequest, audit?: Omit<AuditEntry, 'requestId'>, guard?: { leaseOwner: string }): Promise<boolean>;
   /**
    * Leases: one instance follows a request in a runner state at a time (docs/storage.md). `claim`
-   * takes every such request nobody holds (no lease, an expired one, or already `owner`'s) and
-   * returns them; a write with `guard` throws LeaseLostError once another instance holds the lease.
-   * A request that leaves the runner states drops its lease.
+   * takes every such request nobody holds (no lease, or an expired one) and returns them; with
+   * `own`, also those `owner` holds already (at start: a previous run with the same INSTANCE_ID).
+   * A write with `guard` throws LeaseLostError once another instance holds the lease. A request
+   * that leaves the runner states drops its lease.
    */
-  claim(lease: Lease): Promise<Claimed[]>;
+  claim(lease: Lease, opts?: { own?: boolean }): Promise<Claimed[]>;
   /** Extends `owner`'s leases (the heartbeat); returns the ids still held. */
   renew(lease: Lease): Promise<string[]>;
   /** Gives these leases up (a clean stop): another instance may take them at once. */

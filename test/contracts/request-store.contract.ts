@@ -225,9 +225,10 @@ export function describeRequestStoreContract(name: string, open: () => Promise<S
         const r = await running();
         expect(ids(await store.claim(A))).toEqual([r.id]);
         expect(await store.claim(B)).toEqual([]);
-        // Claiming again is the holder's renewal: still its own.
-        expect(ids(await store.claim(A))).toEqual([r.id]);
-        await store.claim({ owner: 'instance-a', ms: 1 });
+        // Its own live lease is not claimed again, unless asked (a restart with the same INSTANCE_ID).
+        expect(await store.claim(A)).toEqual([]);
+        expect(ids(await store.claim(A, { own: true }))).toEqual([r.id]);
+        await store.renew({ owner: 'instance-a', ms: 1 });
         await new Promise((res) => setTimeout(res, 20));
         expect(await store.claim(B)).toEqual([{ request: r, from: 'instance-a' }]);
         expect((await store.audit(r.id)).map((a) => [a.action, a.detail])).toEqual([
@@ -257,7 +258,9 @@ export function describeRequestStoreContract(name: string, open: () => Promise<S
         expect(await store.renew(A)).toEqual([other.id]);
         expect(await store.update(bump(other, { state: 'deployed' }), undefined, { leaseOwner: A.owner })).toBe(true);
         expect(await store.renew(A)).toEqual([]);
-        expect(await store.claim(B)).toHaveLength(1);
+        // The finished one is no one's to claim; B still holds the released one.
+        expect(await store.claim(B)).toEqual([]);
+        expect(ids(await store.claim(B, { own: true }))).toEqual([r.id]);
       });
 
       it('admits queued requests in queue order while fewer than the cap run, leased to the admitting instance', async () => {
@@ -294,8 +297,22 @@ export function describeRequestStoreContract(name: string, open: () => Promise<S
         try {
           await new Promise((res) => setTimeout(res, 200));
           const r = await queued('2026-01-01T00:02:00.000Z');
-          for (let i = 0; i < 50 && !seen.includes(r.id); i++) await new Promise((res) => setTimeout(res, 50));
+          const until = async (id: string) => {
+            for (let i = 0; i < 50 && !seen.includes(id); i++) await new Promise((res) => setTimeout(res, 50));
+          };
+          await until(r.id);
           expect(seen).toContain(r.id);
+          // A runner's own steps (guarded by its lease) concern no other instance: not announced;
+          // a decision (unguarded, e.g. a cancel) is.
+          const run = await running();
+          await store.claim(A);
+          await until(run.id); // its insert was announced
+          seen.length = 0;
+          expect(await store.update(bump(run, { state: 'deploying' }), audit(), { leaseOwner: A.owner })).toBe(true);
+          const decided = bump(r, { state: 'cancelled' });
+          expect(await store.update(decided, audit())).toBe(true);
+          await until(decided.id);
+          expect(seen).toEqual([decided.id]);
         } finally {
           stop();
         }
