@@ -4,7 +4,7 @@
  * figures, to bench/results/. Reports targets; asserts nothing (the smoke test checks that it runs
  * and that the correctness figures hold).
  *
- *   npm run bench                      the full run (about three minutes on 2 cores)
+ *   npm run bench                      the full run (about four minutes on 2 cores)
  *   npm run bench -- --scale smoke     seconds, tiny numbers (what npm test runs)
  *   BENCH_CPU_PROF=dir npm run bench   also writes the bot's CPU profiles (node --cpu-prof) to dir
  *   BENCH_HEAP_SNAPSHOT=dir …          and a heap snapshot of the bot with the load in flight
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { actionExecuteInvoke, personalMessage, type TestUser } from '../../test/helpers/activities';
 import { TEST_ENCRYPTION_KEY } from '../../test/helpers/bot-harness';
 import { getFreePort } from '../../test/helpers/ports';
+import { testPostgres } from '../../test/helpers/postgres';
 import { VALID_FORM } from '../../test/helpers/world';
 import { cardSummary, type ConnectorCounts, type EditRecord } from './bench-connector';
 import { inParallel, postJson, sleep, stats } from './load';
@@ -102,10 +103,11 @@ interface ClickRun {
 
 /**
  * `total` clicks on "Create customer", `users` at once, each on a form message of its own; by
- * default worker w is user w (its personal chat), `userOf` says otherwise.
+ * default worker w is user w (its personal chat), `userOf` says otherwise. `target` may be chosen
+ * per worker (several instances behind a load balancer).
  */
 async function clickCreate(
-  t: Target,
+  target: Target | ((w: number) => Target),
   users: number,
   total: number,
   prefix: string,
@@ -115,6 +117,7 @@ async function clickCreate(
   const expected = prefix.startsWith('E') ? /^Fixed/ : /^(Creating|Deploying|Queued)/;
   const run: ClickRun = { latencies: [], failures: [], cards: new Map() };
   await inParallel(users, total, async (i, w) => {
+    const t = typeof target === 'function' ? target(w) : target;
     // Short names are 3 to 15 characters.
     const shortName = `${prefix}${String(i).padStart(4, '0')}`;
     const formId = `form-${prefix}-${i}`;
@@ -296,6 +299,31 @@ async function run(scale: Scale, log: (line: string) => void): Promise<BenchResu
     await bot1.stop();
     await sandbox1.stop();
 
+    // --- Scenario 6: the same clicks on two instances sharing one PostgreSQL (docs/operations.md),
+    // each user's clicks on one of them, as a load balancer would spread them; beside scenario 1.
+    log('two instances on one PostgreSQL: clicks while deployments run…');
+    const pgServer = await testPostgres();
+    const schema = pgServer.freshSchema();
+    stops.push(() => pgServer.dropSchema(schema));
+    const sandbox6 = keep(await startRole('sandbox', { stepMs: scale.clickStepMs }));
+    const instances: Target[] = [];
+    // One after the other: the first migrates the schema (starting together is the store tests' to prove).
+    for (const id of ['bench-a', 'bench-b']) {
+      const port = await getFreePort();
+      const env = botEnv(sandbox6, login, scale, { DATABASE_URL: pgServer.url, DATABASE_SCHEMA: schema, INSTANCE_ID: id });
+      keep((await startServerProcess(`bot ${id}`, ENTRY.bot, env, port)).proc);
+      instances.push({ url: `http://127.0.0.1:${port}`, serviceUrl });
+    }
+    const instanceOf = (w: number) => instances[w % instances.length];
+    for (const t of instances) await postJson(`${t.url}/api/messages`, personalMessage('new', { serviceUrl, user: benchUser(0) }));
+    const warm6 = await clickCreate(instanceOf, scale.users, scale.warmup, 'PW', 0);
+    await waitForFinalCards(connector, [...warm6.cards.keys()], 60_000 + 20 * scale.pollMs);
+    const pgClicks = await clickCreate(instanceOf, scale.users, scale.clicks, 'P', scale.warmup);
+    const pgNames = new Set([...warm6.cards.values(), ...pgClicks.cards.values()].map((c) => c.shortName));
+    const pgDeployed = await waitForDeployed(sandbox6, pgNames, (scale.name === 'smoke' ? 30_000 : 180_000) + 20 * scale.pollMs);
+    const pgCounts = await sandbox6.call<Record<string, number>>('counts');
+    await sandbox6.stop();
+
     // --- Scenario 3 and 4: a fresh bot, 1,000 deployments in flight at once.
     log(`bot: ${scale.inflight} deployments in flight…`);
     await connector.call('reset');
@@ -391,6 +419,18 @@ async function run(scale: Scale, log: (line: string) => void): Promise<BenchResu
         requests: clickNames.size,
         deployed: clickDeployed,
         creates: clickCounts.createCustomer ?? 0,
+      },
+      severalInstances: {
+        instances: instances.length,
+        bot: stats(pgClicks.latencies),
+        ratioP50: ratio(stats(pgClicks.latencies).p50, clickBot.p50),
+        ratioP99: ratio(stats(pgClicks.latencies).p99, clickBot.p99),
+        failures: pgClicks.failures.length + warm6.failures.length,
+        failureSamples: [...warm6.failures, ...pgClicks.failures].slice(0, 5),
+        requests: pgNames.size,
+        deployed: pgDeployed,
+        creates: pgCounts.createCustomer ?? 0,
+        postgres: pgServer.source,
       },
       throughput: {
         botPerSecond: botHelp.perSecond,

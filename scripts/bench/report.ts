@@ -18,6 +18,20 @@ export interface BenchResults {
     deployed: number;
     creates: number;
   };
+  /** Scenario 6: scenario 1's clicks on two instances sharing one PostgreSQL; ratios are to scenario 1 (one instance, SQLite). */
+  severalInstances: {
+    instances: number;
+    bot: Stats;
+    ratioP50: number;
+    ratioP99: number;
+    failures: number;
+    failureSamples: string[];
+    requests: number;
+    deployed: number;
+    creates: number;
+    /** Which server: 'PG_TEST_URL', '127.0.0.1:5432' or 'embedded'. */
+    postgres: string;
+  };
   throughput: { botPerSecond: number; echoPerSecond: number; ratio: number; botLatency: Stats; echoLatency: Stats; failures: number };
   load: {
     requests: number;
@@ -93,6 +107,27 @@ export function evaluateTargets(r: BenchResults): TargetResult[] {
       'all',
       `${r.load.deployedAtLivePlatform}/${r.load.requests}`,
       r.load.deployedAtLivePlatform === r.load.requests && r.load.failures === 0,
+      true,
+    ),
+    t(
+      'Clicks answered with a card (two instances)',
+      'all',
+      `${r.severalInstances.requests - r.severalInstances.failures}/${r.severalInstances.requests}`,
+      r.severalInstances.failures === 0,
+      true,
+    ),
+    t(
+      'Creates per request (two instances)',
+      '1.00',
+      (r.severalInstances.creates / Math.max(1, r.severalInstances.requests)).toFixed(2),
+      r.severalInstances.creates === r.severalInstances.requests,
+      true,
+    ),
+    t(
+      'Deployed at Live Platform (two instances)',
+      'all',
+      `${r.severalInstances.deployed}/${r.severalInstances.requests}`,
+      r.severalInstances.deployed === r.severalInstances.requests,
       true,
     ),
     t('Cards showing Deployed (load)', 'all', `${r.load.cardsDeployed}/${r.load.requests}`, r.load.cardsDeployed === r.load.requests, true),
@@ -174,6 +209,13 @@ export function renderMarkdown(r: BenchResults): string {
       `${r.coldStart.bot.p50} / ${r.coldStart.bot.max} ms`,
       `${r.coldStart.echo.p50} / ${r.coldStart.echo.max} ms`,
       `${r.coldStart.ratio}×`,
+    ]),
+    row([
+      `6. Two instances on one PostgreSQL (${r.severalInstances.postgres}), scenario 1's clicks spread over both`,
+      'click p50 / p95 / p99 / max ms (beside: scenario 1, one instance on SQLite)',
+      pct(r.severalInstances.bot),
+      pct(r.click.bot),
+      `p50 ${r.severalInstances.ratioP50}×, p99 ${r.severalInstances.ratioP99}×`,
     ]),
     '',
     '| Target | Wanted | Measured | Met |',

@@ -47,10 +47,14 @@ describe('the benchmark, smoke scale', () => {
       results.efficiency.stepToCardMs.p95,
       results.coldStart.bot.p50,
       results.coldStart.echo.p50,
+      results.severalInstances.bot.p99,
+      results.severalInstances.ratioP99,
     ];
     for (const f of figures) expect(Number.isFinite(f) && f > 0).toBe(true);
     expect(results.click.bot.n).toBe(16);
     expect(results.click.echo.n).toBe(16);
+    expect(results.severalInstances.bot.n).toBe(16);
+    expect(results.severalInstances.instances).toBe(2);
     expect(results.machine.cpus).toBe(os.cpus().length);
     expect(results.machine.node).toBe(process.version);
   });
@@ -63,6 +67,10 @@ describe('the benchmark, smoke scale', () => {
     expect(results.load.deployedAtLivePlatform).toBe(results.load.requests);
     expect(results.load.cardsDeployed).toBe(results.load.requests);
     expect(results.load.creates).toBe(results.load.requests);
+    // Two instances on one database: still one create per request, none lost between them.
+    expect(results.severalInstances.failures).toBe(0);
+    expect(results.severalInstances.creates).toBe(results.severalInstances.requests);
+    expect(results.severalInstances.deployed).toBe(results.severalInstances.requests);
   });
 
   it('edits each card once per real change (the click answer is not repeated as an edit)', () => {
@@ -75,7 +83,7 @@ describe('the benchmark, smoke scale', () => {
       expect.arrayContaining(['Click p99 vs echo bot', 'Card edits per progress change', 'Cold start vs echo bot']),
     );
     for (const t of results.targets.filter((x) => x.correctness)) expect(`${t.name}: ${t.met ? 'met' : t.value}`).toBe(`${t.name}: met`);
-    for (const heading of ['1. Click latency', '2. Message throughput', '3. Load', '4. Efficiency', '5. Cold start', '| Target |'])
+    for (const heading of ['1. Click latency', '2. Message throughput', '3. Load', '4. Efficiency', '5. Cold start', '6. Two instances', '| Target |'])
       expect(markdown).toContain(heading);
   });
 
