@@ -250,3 +250,41 @@ describe('a cancel on the other instance', () => {
     }
   }, 90_000);
 });
+
+describe('a rolling restart', () => {
+  it('SIGTERM on one instance gives its leases up: the other carries its deployments on at once, long before the lease would expire', async () => {
+    // A lease far longer than the test: only a released lease can explain a quick carry-on.
+    const p = await startPair({ LEASE_MS: '120000' }, { stepMs: 2_000 });
+    try {
+      const sent: { id: string; formId: string }[] = [];
+      for (let i = 0; i < 6; i++) {
+        const user = userNo(i, 'rolling');
+        const form = await openForm(p, p.bots.a, user);
+        sent.push({ id: requestIdOf((await submit(p, p.bots.a, form, user, `AcmeRoll${i}`)).data)!, formId: form.formId });
+      }
+      for (const s of sent) await cardSays(p, s.formId, '"Deploying: ');
+      const stoppedAt = Date.now();
+      expect(await p.bots.a.kill('SIGTERM')).toBe(0);
+      const onA: typeof sent = [];
+      for (const s of sent) {
+        const startedBy = (await p.reader.audit(s.id)).find((a) => a.action === 'dequeued')?.detail?.instance;
+        if (startedBy === 'bot-a' && (await p.reader.get(s.id))?.state === 'deploying') onA.push(s);
+      }
+      expect(onA.length).toBeGreaterThanOrEqual(2);
+      const afterStop = p.connector.sent.length;
+      for (const s of sent) await cardSays(p, s.formId, 'Customer deployed', 60_000);
+      // Well within the 120 s lease: given up at the stop, not waited out.
+      expect(Date.now() - stoppedAt).toBeLessThan(60_000);
+      for (const s of onA) {
+        const trail = await p.reader.audit(s.id);
+        // Released, not expired: no take-over; one create; the card edited by bot-b after the stop.
+        expect(trail.map((a) => a.action)).not.toContain('taken.over');
+        expect(trail.filter((a) => a.action === 'create.sent')).toHaveLength(1);
+        expect(p.connector.sent.slice(afterStop).some((x) => x.kind === 'edit' && x.activityId === s.formId)).toBe(true);
+      }
+      expect(createsOf(p)).toBe(sent.length);
+    } finally {
+      await p.close();
+    }
+  }, 120_000);
+});
