@@ -86,6 +86,42 @@ export class DuplicateInstanceError extends Error {
   }
 }
 
+/** The database's schema is newer than this build's: said as it is, not as a connection problem. */
+class NewerSchemaError extends Error {}
+
+/** The store could not be opened at start: which server, what went wrong, and what to check. */
+export class PostgresOpenError extends Error {
+  constructor(url: string, cause: unknown) {
+    const e = cause as { code?: string; message?: string };
+    const where = describeServer(url);
+    const advice: Record<string, string> = {
+      ECONNREFUSED: 'nothing listens there: check that PostgreSQL runs, and the host and port in DATABASE_URL',
+      ENOTFOUND: 'the host name does not resolve: check the host in DATABASE_URL',
+      ETIMEDOUT: 'the server does not answer: check the host, the port and any firewall between',
+      EHOSTUNREACH: 'the host cannot be reached: check the host in DATABASE_URL and the network',
+      '28P01': 'the password was refused: check the user and password in DATABASE_URL',
+      '28000': 'the server refused this user: check the user in DATABASE_URL and pg_hba.conf',
+      '3D000': 'the database does not exist: create it (createdb) or fix its name in DATABASE_URL',
+      '42501': 'the user may not create the tables: grant it CREATE on the database (or on DATABASE_SCHEMA)',
+    };
+    const what = (e?.code && advice[e.code]) || 'check DATABASE_URL and that the server accepts this user';
+    super(
+      `Cannot open the PostgreSQL store at ${where} (DATABASE_URL): ${e?.message ?? String(cause)}. ${what[0].toUpperCase()}${what.slice(1)}. The bot does not start without its database.`,
+    );
+    this.name = 'PostgresOpenError';
+  }
+}
+
+/** user@host:port/database of a postgres:// URL, never its password. */
+function describeServer(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host || 'localhost'}${u.pathname}`;
+  } catch {
+    return 'the configured server';
+  }
+}
+
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Opens the store: connects, applies the migrations this build knows, refuses a newer schema. */
@@ -110,7 +146,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Req
   } catch (err) {
     holder?.release();
     await db.destroy();
-    throw err;
+    throw err instanceof DuplicateInstanceError || err instanceof NewerSchemaError ? err : new PostgresOpenError(opts.url, err);
   }
   // The lock lives as long as its session: when PostgreSQL restarts it goes, and is taken again on a
   // connection of its own once the server is back (an error here must not crash the process).
@@ -211,7 +247,7 @@ async function migrate(store: Kysely<StoreSchema>, schema: string | undefined): 
       .executeTakeFirst();
     const current = Number(row?.v ?? 0);
     if (current > MIGRATIONS.length) {
-      throw new Error(`The database was written by a newer version of the bot (schema ${current}); upgrade the bot instead of downgrading.`);
+      throw new NewerSchemaError(`The database was written by a newer version of the bot (schema ${current}); upgrade the bot instead of downgrading.`);
     }
     for (let v = current; v < MIGRATIONS.length; v++) {
       await sql.raw(MIGRATIONS[v]).execute(tx);

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { describeRequestStoreContract, aRequest } from '../contracts/request-store.contract';
 import { createSecretBox } from '../../src/provisioning/secret-box';
-import { openPostgresStore, POSTGRES_SCHEMA_VERSION } from '../../src/provisioning/postgres-store';
+import { openPostgresStore, PostgresOpenError, POSTGRES_SCHEMA_VERSION } from '../../src/provisioning/postgres-store';
+import { getFreePort } from '../helpers/ports';
 import { testPostgres } from '../helpers/postgres';
 import type { RequestStore } from '../../src/provisioning/store';
 
@@ -69,6 +70,25 @@ describe('the PostgreSQL store', () => {
     await client.end();
     await expect(openPostgresStore({ url: server.url, secretBox: box, schema, poolSize: 1 })).rejects.toThrow(/newer version/);
     await server.dropSchema(schema);
+  });
+
+  it('says which server could not be opened, why, and what to check, never the password', async () => {
+    const server = await testPostgres();
+    const url = new URL(server.url);
+    const cases: [string, RegExp][] = [
+      [`postgres://someone:Pa55-word@127.0.0.1:${await getFreePort()}/test`, /Nothing listens there: check that PostgreSQL runs/],
+      [`postgres://${url.username || 'postgres'}:Pa55-word@${url.host}/no_such_db_here`, /create it \(createdb\) or fix its name in DATABASE_URL/],
+    ];
+    for (const [bad, advice] of cases) {
+      const err = await openPostgresStore({ url: bad, secretBox: box, poolSize: 1 }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err).toBeInstanceOf(PostgresOpenError);
+      expect(err?.message).toMatch(/^Cannot open the PostgreSQL store at \S+@\S+ \(DATABASE_URL\): /);
+      expect(err?.message).toMatch(advice);
+      expect(err?.message).not.toContain('Pa55-word');
+    }
   });
 
   it('keeps the carrier password sealed in the database, never in clear', async () => {
