@@ -54,6 +54,16 @@ async function startPair(env: Record<string, string>, sandbox: { stepMs: number 
   };
 }
 
+/** A pair for one test: started, handed to `body`, closed whatever happens. */
+async function withPair(env: Record<string, string>, sandbox: { stepMs: number }, body: (p: Pair) => Promise<void>): Promise<void> {
+  const p = await startPair(env, sandbox);
+  try {
+    await body(p);
+  } finally {
+    await p.close();
+  }
+}
+
 const userNo = (i: number, tag: string): TestUser => ({ id: `29:1user-${tag}-${i}`, name: `User ${tag} ${i}`, aadObjectId: `aad-${tag}-${i}` });
 const requestIdOf = (answer: unknown) => /REQ-[A-Z0-9]{6}/.exec(JSON.stringify(answer))?.[0];
 
@@ -202,8 +212,7 @@ describe('two instances on one PostgreSQL database', () => {
 
 describe('the deployment cap with two instances', () => {
   it('holds over both: never more deployments at Live Platform at once than MAX_CONCURRENT_DEPLOYMENTS', async () => {
-    const p = await startPair({ MAX_CONCURRENT_DEPLOYMENTS: '2' }, { stepMs: 150 });
-    try {
+    await withPair({ MAX_CONCURRENT_DEPLOYMENTS: '2' }, { stepMs: 150 }, async (p) => {
       const forms: string[] = [];
       // Submitted on both at once, three each.
       await Promise.all(
@@ -220,17 +229,14 @@ describe('the deployment cap with two instances', () => {
       expect(createsOf(p)).toBe(6);
       expect(p.backends.sandbox.maxConcurrentDeployments()).toBeLessThanOrEqual(2);
       expect(p.backends.sandbox.maxConcurrentDeployments()).toBe(2);
-    } finally {
-      await p.close();
-    }
+    });
   }, 90_000);
 });
 
 describe('a cancel on the other instance', () => {
   it('reaches a request queued on the first: it is never sent, the one deploying ends Deployed, one create in all', async () => {
     // One place: the first request deploys slowly on bot-a while the second waits in the queue.
-    const p = await startPair({ MAX_CONCURRENT_DEPLOYMENTS: '1' }, { stepMs: 1_000 });
-    try {
+    await withPair({ MAX_CONCURRENT_DEPLOYMENTS: '1' }, { stepMs: 1_000 }, async (p) => {
       const user = userNo(1, 'cancel');
       const first = await openForm(p, p.bots.a, user);
       await submit(p, p.bots.a, first, user, 'AcmeFirst');
@@ -245,17 +251,14 @@ describe('a cancel on the other instance', () => {
       expect(trail).toContain('cancelled');
       expect(trail).not.toContain('create.sent');
       expect(p.backends.sandbox.requests().filter((r) => r.route === 'createCustomer')).toHaveLength(1);
-    } finally {
-      await p.close();
-    }
+    });
   }, 90_000);
 });
 
 describe('a rolling restart', () => {
   it('SIGTERM on one instance gives its leases up: the other carries its deployments on at once, long before the lease would expire', async () => {
     // A lease far longer than the test: only a released lease can explain a quick carry-on.
-    const p = await startPair({ LEASE_MS: '120000' }, { stepMs: 2_000 });
-    try {
+    await withPair({ LEASE_MS: '120000' }, { stepMs: 2_000 }, async (p) => {
       const sent: { id: string; formId: string }[] = [];
       for (let i = 0; i < 6; i++) {
         const user = userNo(i, 'rolling');
@@ -265,13 +268,14 @@ describe('a rolling restart', () => {
       for (const s of sent) await cardSays(p, s.formId, '"Deploying: ');
       const stoppedAt = Date.now();
       expect(await p.bots.a.kill('SIGTERM')).toBe(0);
+      // bot-a has exited: every edit from now on is bot-b's.
+      const afterStop = p.connector.sent.length;
       const onA: typeof sent = [];
       for (const s of sent) {
         const startedBy = (await p.reader.audit(s.id)).find((a) => a.action === 'dequeued')?.detail?.instance;
         if (startedBy === 'bot-a' && (await p.reader.get(s.id))?.state === 'deploying') onA.push(s);
       }
       expect(onA.length).toBeGreaterThanOrEqual(2);
-      const afterStop = p.connector.sent.length;
       for (const s of sent) await cardSays(p, s.formId, 'Customer deployed', 60_000);
       // Well within the 120 s lease: given up at the stop, not waited out.
       expect(Date.now() - stoppedAt).toBeLessThan(60_000);
@@ -283,8 +287,6 @@ describe('a rolling restart', () => {
         expect(p.connector.sent.slice(afterStop).some((x) => x.kind === 'edit' && x.activityId === s.formId)).toBe(true);
       }
       expect(createsOf(p)).toBe(sent.length);
-    } finally {
-      await p.close();
-    }
+    });
   }, 120_000);
 });
