@@ -74,49 +74,31 @@ export function createSqlStore(db: Kysely<StoreSchema>, d: SqlDialect, box: Secr
       .values({ request_id: requestId, at: a.at, actor: a.actor, action: a.action, detail: a.detail ? JSON.stringify(a.detail) : null })
       .execute();
   /**
-   * The conversations each unfinished request was last written with here: a request's places
-   * rarely change (a linked card), and its every write would otherwise insert them again. Only a
-   * shortcut: another instance, or this one after a restart, writes them again, and the insert
-   * ignores what is there.
+   * The conversations each unfinished request was last written with here (after its transaction
+   * committed): a request's places rarely change (a linked card), and its every write would
+   * otherwise insert them again. Only a shortcut: another instance, or this one after a restart,
+   * writes them again, and the insert ignores what is there.
    */
   const placesWritten = new Map<string, string>();
-  /** What a transaction learnt, kept once it has committed (a rolled-back insert of places is no shortcut). */
-  const committed = new WeakMap<StoreTx, (() => void)[]>();
-  async function inTx<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    let after: (() => void)[] = [];
-    const result = await db.transaction().execute((tx) => {
-      after = [];
-      committed.set(tx, after);
-      return fn(tx);
-    });
-    for (const f of after) f();
-    return result;
-  }
-  const placesUnchanged = (r: ProvisioningRequest) => placesWritten.get(r.id) === requestConversations(r).join('\n');
-  const writePlaces = async (tx: StoreTx | Kysely<StoreSchema>, r: ProvisioningRequest) => {
+  const placesKey = (r: ProvisioningRequest) => requestConversations(r).join('\n');
+  /** Called once `r`'s write has committed. */
+  const remember = (r: ProvisioningRequest) => (isTerminal(r.state) ? placesWritten.delete(r.id) : placesWritten.set(r.id, placesKey(r)));
+  const writePlaces = async (tx: Kysely<StoreSchema>, r: ProvisioningRequest) => {
+    if (placesWritten.get(r.id) === placesKey(r)) return;
     const conversations = requestConversations(r);
-    const key = conversations.join('\n');
-    if (placesWritten.get(r.id) === key) return;
     if (conversations.length)
       await tx
         .insertInto('request_places')
         .values(conversations.map((conversation) => ({ request_id: r.id, conversation })))
         .onConflict((oc) => oc.doNothing())
         .execute();
-    committed.get(tx as StoreTx)?.push(() => (isTerminal(r.state) ? placesWritten.delete(r.id) : placesWritten.set(r.id, key)));
   };
 
   /**
    * One guarded write (the caller's transaction). A request entering a runner state is leased to
    * `lease` (admit); one leaving them drops its lease; `guard` is the runner's: the lease must be its.
    */
-  async function write(
-    tx: StoreTx | Kysely<StoreSchema>,
-    next: ProvisioningRequest,
-    audit: Omit<AuditEntry, 'requestId'> | undefined,
-    guard?: string,
-    lease?: Lease,
-  ) {
+  async function write(tx: Kysely<StoreSchema>, next: ProvisioningRequest, audit: Omit<AuditEntry, 'requestId'> | undefined, guard?: string, lease?: Lease) {
     const runner = isRunnerState(next.state);
     let q = tx
       .updateTable('requests')
@@ -163,8 +145,8 @@ export function createSqlStore(db: Kysely<StoreSchema>, d: SqlDialect, box: Secr
 
   return {
     insert(req, secrets, audit) {
-      return shortNameClash(req.customer.shortName, () =>
-        inTx(async (tx) => {
+      return shortNameClash(req.customer.shortName, async () => {
+        const result = await db.transaction().execute(async (tx) => {
           const inserted = await tx
             .insertInto('requests')
             .values({
@@ -192,8 +174,10 @@ export function createSqlStore(db: Kysely<StoreSchema>, d: SqlDialect, box: Secr
           }
           const first = await tx.selectFrom('requests').select('record').where('form_key', '=', req.formKey).executeTakeFirst();
           return { request: parse(first)!, created: false };
-        }),
-      );
+        });
+        if (result.created) remember(req);
+        return result;
+      });
     },
     async get(id) {
       return parse(await db.selectFrom('requests').select('record').where('id', '=', id).executeTakeFirst());
@@ -225,10 +209,15 @@ export function createSqlStore(db: Kysely<StoreSchema>, d: SqlDialect, box: Secr
       );
     },
     update(next, audit, guard) {
-      return shortNameClash(next.customer.shortName, () =>
+      return shortNameClash(next.customer.shortName, async () => {
         // One statement (a step, no trail entry, the places known) needs no transaction round trips.
-        !audit && placesUnchanged(next) ? write(db, next, undefined, guard?.leaseOwner) : inTx((tx) => write(tx, next, audit, guard?.leaseOwner)),
-      );
+        const single = !audit && placesWritten.get(next.id) === placesKey(next);
+        const ok = single
+          ? await write(db, next, undefined, guard?.leaseOwner)
+          : await db.transaction().execute((tx) => write(tx, next, audit, guard?.leaseOwner));
+        if (ok) remember(next);
+        return ok;
+      });
     },
     claim(lease, opts) {
       return db.transaction().execute(async (tx) => {
@@ -283,8 +272,8 @@ export function createSqlStore(db: Kysely<StoreSchema>, d: SqlDialect, box: Secr
         for (const r of rows) await d.notify(tx, r.id);
       });
     },
-    admit(lease, max, admission) {
-      return inTx(async (tx) => {
+    async admit(lease, max, admission) {
+      const started = await db.transaction().execute(async (tx) => {
         // One admission at a time across every instance: the count and the starts are one decision.
         await d.lockQueue(tx);
         const active = await tx
@@ -302,13 +291,15 @@ export function createSqlStore(db: Kysely<StoreSchema>, d: SqlDialect, box: Secr
           .orderBy(d.insertionOrder)
           .limit(room)
           .execute();
-        const started: ProvisioningRequest[] = [];
+        const written: ProvisioningRequest[] = [];
         for (const row of queued) {
           const { next, audit } = admission(parse(row)!);
-          if (await write(tx, next, audit, undefined, lease)) started.push(next);
+          if (await write(tx, next, audit, undefined, lease)) written.push(next);
         }
-        return started;
+        return written;
       });
+      started.forEach(remember);
+      return started;
     },
     async list(q: RequestQuery) {
       if (q.states && q.states.length === 0) return [];
