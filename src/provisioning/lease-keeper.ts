@@ -32,8 +32,6 @@ export interface LeaseKeeperDeps {
   follow(req: ProvisioningRequest): void;
   /** Every beat and every notice from another instance: work the queue, look at approvals. */
   onBeat(reason: 'beat' | 'notice'): Promise<void>;
-  /** Lost leases: stop following these. */
-  onLost(ids: readonly string[]): void;
 }
 
 /** How long notices gather before one look: a decision made elsewhere is acted on within this. */
@@ -65,8 +63,8 @@ export function createLeaseKeeper(deps: LeaseKeeperDeps): LeaseKeeper {
       const lost = [...held].filter((id) => !still.has(id));
       if (lost.length) {
         lost.forEach((id) => held.delete(id));
+        // Their loops see it (`holds`) at their next step and end.
         logger.warn({ requestIds: lost }, 'another instance holds these requests now; no longer following them here');
-        deps.onLost(lost);
       }
     }
     await claim();

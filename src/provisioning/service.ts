@@ -199,7 +199,6 @@ export function createProvisioningService(deps: ServiceDeps): ProvisioningServic
       listener(r);
       follow(r);
     },
-    onLost: () => undefined,
     async onBeat(reason) {
       // Another instance may have freed a place or moved the queue; approvals made there are watched here too.
       if (!runner) return;
