@@ -124,13 +124,21 @@ function describeServer(url: string): string {
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/** Where every connection of the store goes: the pool's and those of its own (LISTEN, the instance lock). */
+const connection = (opts: PostgresStoreOptions): pg.ClientConfig => ({
+  connectionString: opts.url,
+  ...(opts.schema ? { options: `-c search_path=${quoteIdent(opts.schema)}` } : {}),
+});
+
+/** Takes this instance's id lock on `c`'s session, or refuses: another running instance has the id. */
+async function lockInstance(c: pg.ClientBase, key: string, instance: string): Promise<void> {
+  const got = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [key]);
+  if (!got.rows[0]?.ok) throw new DuplicateInstanceError(instance);
+}
+
 /** Opens the store: connects, applies the migrations this build knows, refuses a newer schema. */
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<RequestStore> {
-  const pool = new pg.Pool({
-    connectionString: opts.url,
-    max: opts.poolSize ?? 10,
-    ...(opts.schema ? { options: `-c search_path=${quoteIdent(opts.schema)}` } : {}),
-  });
+  const pool = new pg.Pool({ ...connection(opts), max: opts.poolSize ?? 10 });
   // An idle client losing its server (a restart) must not crash the process: the next query fails instead.
   pool.on('error', () => undefined);
   const db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
@@ -140,8 +148,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Req
     await migrate(db, opts.schema);
     if (opts.instance !== undefined) {
       holder = await pool.connect();
-      const got = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [instanceLock]);
-      if (!got.rows[0]?.ok) throw new DuplicateInstanceError(opts.instance);
+      await lockInstance(holder, instanceLock, opts.instance);
     }
   } catch (err) {
     holder?.release();
@@ -154,10 +161,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Req
   holder?.on('error', () => {
     holder?.release(true);
     holder = undefined;
-    relock ??= keepConnection(opts, async (c) => {
-      const got = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [instanceLock]);
-      if (!got.rows[0]?.ok) throw new DuplicateInstanceError(opts.instance!);
-    });
+    relock ??= keepConnection(opts, (c) => lockInstance(c, instanceLock, opts.instance!));
   });
   /** Notices tell other instances of changes; one channel per schema, each store's own notices skipped by this token. */
   const stopListening = new Set<() => void>();
@@ -269,7 +273,7 @@ function keepConnection(opts: PostgresStoreOptions, onOpen: (c: pg.Client) => Pr
   let retry: NodeJS.Timeout | undefined;
   const connect = () => {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: opts.url, ...(opts.schema ? { options: `-c search_path=${quoteIdent(opts.schema)}` } : {}) });
+    const c = new pg.Client(connection(opts));
     client = c;
     let again = false;
     const reconnect = () => {
