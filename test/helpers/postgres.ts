@@ -98,7 +98,9 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   fs.mkdirSync(data);
   fs.mkdirSync(sock);
   if (root) await run('chown', ['nobody', data, sock]);
-  const as = (cmd: string, args: string[]) => (root ? run('runuser', ['-u', 'nobody', '--', cmd, ...args]) : run(cmd, args));
+  /** A command line as the server's user: `nobody` when we are root. */
+  const asServerUser = (cmd: string, args: string[]): [string, string[]] => (root ? ['runuser', ['-u', 'nobody', '--', cmd, ...args]] : [cmd, args]);
+  const as = (cmd: string, args: string[]) => run(...asServerUser(cmd, args));
   const bin = (name: string) => path.join(native, 'bin', name);
   await as(bin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync']);
   const port = await getFreePort();
@@ -112,9 +114,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   await start();
   process.once('exit', () => {
     try {
-      execFileSync(root ? 'runuser' : bin('pg_ctl'), [...(root ? ['-u', 'nobody', '--', bin('pg_ctl')] : []), '-D', data, '-m', 'immediate', 'stop'], {
-        stdio: 'ignore',
-      });
+      execFileSync(...asServerUser(bin('pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']), { stdio: 'ignore' });
     } catch {
       // already stopped
     }
