@@ -16,7 +16,7 @@ import { createPeopleDirectory } from './bot/people';
 import { noticeEvent, pendingNotices } from './bot/requester-notices';
 import { createProvisioningService } from './provisioning/service';
 import { createSecretBox } from './provisioning/secret-box';
-import { openSqliteStore } from './provisioning/sqlite-store';
+import { DATA_DIR_WAIT_MS, openSqliteStore } from './provisioning/sqlite-store';
 import { openPostgresStore } from './provisioning/postgres-store';
 import { ProvisioningRequest } from './provisioning/request';
 import { StoreUnavailableError } from './provisioning/store';
@@ -57,7 +57,8 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     : openSqliteStore({
         dataDir: config.dataDir,
         secretBox,
-        onWaitForDataDir: () => logger.warn({ dataDir: config.dataDir }, 'another bot process holds DATA_DIR; waiting up to 10 s for it to stop'),
+        onWaitForDataDir: () =>
+          logger.warn({ dataDir: config.dataDir }, `another bot process holds DATA_DIR; waiting up to ${DATA_DIR_WAIT_MS / 1000} s for it to stop`),
       });
   logger.info({ store: config.database ? 'postgresql' : 'sqlite', ...(config.database?.schema ? { schema: config.database.schema } : {}) }, 'store opened');
   const ump = config.ump

@@ -139,10 +139,13 @@ function holdDataDir(dataDir: string, waitMs: number, onWait?: () => void): Data
   }
 }
 
+/** How long a start waits for another process to let go of DATA_DIR, by default. */
+export const DATA_DIR_WAIT_MS = 10_000;
+
 export interface SqliteStoreOptions {
   dataDir: string;
   secretBox: SecretBox;
-  /** How long to wait for another process to let go of `dataDir` before refusing (default 10 s). */
+  /** How long to wait for another process to let go of `dataDir` before refusing (DATA_DIR_WAIT_MS). */
   lockWaitMs?: number;
   /** Told when another process holds `dataDir` and the wait begins. */
   onWaitForDataDir?: () => void;
@@ -150,7 +153,7 @@ export interface SqliteStoreOptions {
 
 export function openSqliteStore(opts: SqliteStoreOptions): RequestStore {
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const held = holdDataDir(opts.dataDir, opts.lockWaitMs ?? 10_000, opts.onWaitForDataDir);
+  const held = holdDataDir(opts.dataDir, opts.lockWaitMs ?? DATA_DIR_WAIT_MS, opts.onWaitForDataDir);
   let db: Database.Database;
   try {
     db = openDatabase(opts);
