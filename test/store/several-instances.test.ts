@@ -110,6 +110,9 @@ function clickOn(
   );
 }
 
+/** The instance that started the request from the queue, and so follows it (its trail's `dequeued`). */
+const startedBy = async (p: Pair, id: string) => (await p.reader.audit(id)).find((a) => a.action === 'dequeued')?.detail?.instance;
+
 const cardSays = (p: Pair, formId: string, text: string, timeoutMs = 30_000) =>
   p.connector.waitFor((x) => x.kind === 'edit' && x.activityId === formId && cardJson(x).includes(text), timeoutMs);
 
@@ -143,11 +146,11 @@ describe('two instances on one PostgreSQL database', () => {
     // may have finished before it. Nothing can move them now until their leases expire.
     const onA: typeof sent = [];
     for (const s of sent) {
-      const startedBy = (await p.reader.audit(s.id)).find((a) => a.action === 'dequeued')?.detail?.instance;
-      expect(['bot-a', 'bot-b']).toContain(startedBy);
+      const by = await startedBy(p, s.id);
+      expect(['bot-a', 'bot-b']).toContain(by);
       const state = (await p.reader.get(s.id))?.state;
-      if (startedBy === 'bot-a' && state === 'deploying') onA.push(s);
-      else if (startedBy === 'bot-a') expect(state).toBe('deployed');
+      if (by === 'bot-a' && state === 'deploying') onA.push(s);
+      else if (by === 'bot-a') expect(state).toBe('deployed');
     }
     expect(onA.length).toBeGreaterThanOrEqual(3);
     for (const s of sent) await cardSays(p, s.formId, 'Customer deployed', 60_000);
@@ -272,8 +275,8 @@ describe('a rolling restart', () => {
       const afterStop = p.connector.sent.length;
       const onA: typeof sent = [];
       for (const s of sent) {
-        const startedBy = (await p.reader.audit(s.id)).find((a) => a.action === 'dequeued')?.detail?.instance;
-        if (startedBy === 'bot-a' && (await p.reader.get(s.id))?.state === 'deploying') onA.push(s);
+        const by = await startedBy(p, s.id);
+        if (by === 'bot-a' && (await p.reader.get(s.id))?.state === 'deploying') onA.push(s);
       }
       expect(onA.length).toBeGreaterThanOrEqual(2);
       for (const s of sent) await cardSays(p, s.formId, 'Customer deployed', 60_000);
